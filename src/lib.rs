@@ -1,0 +1,14 @@
+//! imgcat: list the machine images of several clouds through one interface.
+//!
+//! See `README.md` for the command line; this crate's modules follow the data flow:
+//! [`cli`] parses, [`config`] resolves credentials and endpoints, [`providers`] hold one adapter
+//! per API (built from [`sign`] and [`http`]), [`query`] filters, [`output`] renders, and
+//! [`sim`] simulates all five APIs offline.
+
+pub mod model;
+pub mod normalize;
+pub mod output;
+pub mod providers;
+pub mod secret;
+pub mod sign;
+pub mod sim;
