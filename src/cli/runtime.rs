@@ -1,0 +1,231 @@
+//! What every listing command sets up: logging, the environment (real or simulated), the HTTP
+//! client, the providers and their regions.
+
+use std::io::IsTerminal;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::GlobalArgs;
+use crate::config::{self, Env};
+use crate::error::{Error, Result};
+use crate::http::{HttpClient, HttpOptions};
+use crate::listing::Job;
+use crate::providers::{self, Adapter, ProviderId, Setup, regions};
+use crate::sim::{self, SimCredentials, SimHandle};
+
+/// Sets up request logging on stderr for the verbosity asked for.
+pub fn init_logging(global: &GlobalArgs) {
+    let level = match (global.debug, global.verbose) {
+        (true, _) => "imgcat=trace",
+        (false, 0) => "imgcat=warn",
+        (false, 1) => "imgcat=info",
+        (false, _) => "imgcat=debug",
+    };
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
+        .without_time()
+        .with_target(false)
+        .with_env_filter(tracing_subscriber::EnvFilter::new(level))
+        .try_init();
+}
+
+/// The HTTP client for the run.
+pub fn http_client(global: &GlobalArgs) -> Result<HttpClient> {
+    if !(global.timeout.is_finite() && global.timeout > 0.0) {
+        return Err(Error::Usage(format!(
+            "--timeout must be a positive number of seconds, not {}",
+            global.timeout
+        )));
+    }
+    HttpClient::new(HttpOptions {
+        timeout: Duration::from_secs_f64(global.timeout),
+        retries: global.retries,
+        concurrency: usize::from(global.concurrency),
+        ..HttpOptions::default()
+    })
+}
+
+/// The environment a run uses: the process's, or under `--sim` one that points every provider
+/// at the in-process simulator with its demo credentials.
+pub struct RunEnv {
+    /// The variables to resolve configuration from.
+    pub env: Env,
+    /// The simulator, kept alive for the run.
+    pub sim: Option<SimHandle>,
+}
+
+/// The demo region of each provider under `--sim`.
+pub fn sim_default_region(p: ProviderId) -> &'static str {
+    match p {
+        ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace | ProviderId::HuaweiCph => "cn-north-4",
+        ProviderId::TencentLegacy => "ap-guangzhou",
+        ProviderId::Zenlayer => "FRA-A",
+    }
+}
+
+/// Builds the run's environment, starting the simulator for `--sim`.
+pub async fn run_env(global: &GlobalArgs) -> Result<RunEnv> {
+    let process = Env::from_process();
+    if !global.sim {
+        return Ok(RunEnv {
+            env: process,
+            sim: None,
+        });
+    }
+    let creds = SimCredentials::demo();
+    let handle = sim::start(
+        sim::SimConfig::new(global.sim_images).with_credentials(creds.clone()),
+        SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+    )
+    .await
+    .map_err(|e| Error::Config(format!("--sim: cannot start the simulator: {e}")))?;
+    let url = handle.base_url();
+    let mut pairs: Vec<(String, String)> = vec![
+        ("HUAWEICLOUD_SDK_AK".into(), creds.huawei_ak.clone()),
+        ("HUAWEICLOUD_SDK_SK".into(), creds.huawei_sk.expose().into()),
+        ("HUAWEICLOUD_SDK_IAM_ENDPOINT".into(), url.clone()),
+        (
+            "TENCENTCLOUD_SECRET_ID".into(),
+            creds.tencent_secret_id.clone(),
+        ),
+        (
+            "TENCENTCLOUD_SECRET_KEY".into(),
+            creds.tencent_secret_key.expose().into(),
+        ),
+        (
+            "ZENLAYERCLOUD_ACCESS_KEY_ID".into(),
+            creds.zenlayer_access_key_id.clone(),
+        ),
+        (
+            "ZENLAYERCLOUD_ACCESS_KEY_PASSWORD".into(),
+            creds.zenlayer_access_key_password.expose().into(),
+        ),
+    ];
+    for p in ProviderId::ALL {
+        pairs.push((format!("IMGCAT_ENDPOINT_{}", p.env_suffix()), url.clone()));
+        let var = config::region_var(*p);
+        if let Some(r) = process.get(var) {
+            pairs.push((var.into(), r.into()));
+        }
+    }
+    if let Some(m) = process.get("IMGCAT_TENCENT_SIGNATURE_METHOD") {
+        pairs.push(("IMGCAT_TENCENT_SIGNATURE_METHOD".into(), m.into()));
+    }
+    Ok(RunEnv {
+        env: Env::from_pairs(pairs),
+        sim: Some(handle),
+    })
+}
+
+/// Resolves `--provider` values (ids and `all`) to providers, in the order given, once each.
+pub fn select_providers(given: &[String], env: &Env, sim: bool) -> Result<Vec<ProviderId>> {
+    let mut out: Vec<ProviderId> = Vec::new();
+    for g in given {
+        let picked: Vec<ProviderId> = if g == "all" {
+            let ps: Vec<ProviderId> = ProviderId::ALL
+                .iter()
+                .copied()
+                .filter(|p| sim || config::has_credentials(*p, env))
+                .collect();
+            if ps.is_empty() {
+                return Err(Error::Config(
+                    "--provider all: no provider has credentials configured; set HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK, TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY or ZENLAYERCLOUD_ACCESS_KEY_ID/ZENLAYERCLOUD_ACCESS_KEY_PASSWORD (or try --sim)".into(),
+                ));
+            }
+            ps
+        } else {
+            vec![g.parse::<ProviderId>().map_err(Error::Usage)?]
+        };
+        for p in picked {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The regions to list for `p`: the `--region` values valid for it, else its environment
+/// default (or, under `--sim`, its demo region).
+pub fn regions_for(p: ProviderId, given: &[String], env: &Env, sim: bool) -> Result<Vec<String>> {
+    let valid =
+        |r: &str| regions::regions(p).contains(&r) || (p == ProviderId::Zenlayer && r == "all");
+    let list_valid = || {
+        let mut v = regions::regions(p).to_vec();
+        if p == ProviderId::Zenlayer {
+            v.push("all");
+        }
+        v.join(", ")
+    };
+    if !given.is_empty() {
+        let mine: Vec<String> = given.iter().filter(|r| valid(r)).cloned().collect();
+        if mine.is_empty() {
+            return Err(Error::Usage(format!(
+                "{p}: unknown region '{}'; valid: {}",
+                given.join("', '"),
+                list_valid()
+            )));
+        }
+        return Ok(mine);
+    }
+    let var = config::region_var(p);
+    match env.get(var) {
+        Some(r) if valid(r) => Ok(vec![r.to_string()]),
+        Some(r) => Err(Error::Config(format!(
+            "{p}: {var}='{r}' is not a known region; valid: {}",
+            list_valid()
+        ))),
+        None if sim => Ok(vec![sim_default_region(p).to_string()]),
+        None => Err(Error::Config(format!(
+            "{p}: no region given; pass --region or set {var}"
+        ))),
+    }
+}
+
+/// Checks that every `--region` value is a region of at least one selected provider.
+pub fn check_regions_known(providers: &[ProviderId], given: &[String]) -> Result<()> {
+    for r in given {
+        let known = providers.iter().any(|p| {
+            regions::regions(*p).contains(&r.as_str()) || (*p == ProviderId::Zenlayer && r == "all")
+        });
+        if !known {
+            let valid: Vec<String> = providers
+                .iter()
+                .map(|p| format!("{p}: {}", regions::regions(*p).join(", ")))
+                .collect();
+            return Err(Error::Usage(format!(
+                "unknown region '{r}'; valid regions are {}",
+                valid.join("; ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The jobs of a listing: every selected provider in every one of its regions.
+pub async fn jobs(
+    providers: &[ProviderId],
+    given_regions: &[String],
+    run: &RunEnv,
+    setup: &Setup,
+) -> Result<Vec<Job>> {
+    let sim = run.sim.is_some();
+    check_regions_known(providers, given_regions)?;
+    let mut plan: Vec<(ProviderId, Vec<String>)> = Vec::new();
+    for &p in providers {
+        plan.push((p, regions_for(p, given_regions, &run.env, sim)?));
+    }
+    let adapters: Vec<Arc<dyn Adapter>> = providers::build(providers, setup)?;
+    let mut jobs = Vec::new();
+    for (adapter, (_, regions)) in adapters.into_iter().zip(plan) {
+        for region in adapter.expand_regions(regions).await? {
+            jobs.push(Job {
+                adapter: adapter.clone(),
+                region,
+            });
+        }
+    }
+    Ok(jobs)
+}

@@ -1,0 +1,32 @@
+//! `imgcat sim serve`.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::time::Duration;
+
+use super::SimServeArgs;
+use crate::error::{Error, Result, exit};
+use crate::sim::{self, SimConfig, SimCredentials};
+
+/// Serves the simulator until Ctrl-C.
+pub async fn serve(args: &SimServeArgs) -> Result<i32> {
+    let config = SimConfig::new(args.images)
+        .with_latency(Duration::from_millis(args.latency_ms))
+        .with_credentials(SimCredentials::from_env());
+    let handle = sim::start(config, SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
+        .await
+        .map_err(|e| {
+            Error::Config(format!(
+                "sim: cannot listen on 127.0.0.1:{}: {e}",
+                args.port
+            ))
+        })?;
+    eprintln!(
+        "imgcat sim: serving huawei-ims, huawei-workspace, huawei-cph, tencent-legacy, zenlayer and IAM on {} ({} images per provider); Ctrl-C stops",
+        handle.base_url(),
+        args.images
+    );
+    tokio::signal::ctrl_c()
+        .await
+        .map_err(|e| Error::Config(format!("sim: cannot wait for Ctrl-C: {e}")))?;
+    Ok(exit::OK)
+}

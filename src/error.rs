@@ -1,0 +1,226 @@
+//! Typed errors and the exit codes they map to.
+//!
+//! Every message is one line, names the provider (and region) it concerns, and never holds a
+//! secret: errors are built from status codes, provider error codes and messages, and URLs whose
+//! secret query parameters were redacted (see [`crate::http::redact`]).
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::providers::ProviderId;
+
+/// Process exit codes. Documented in the README; scripts rely on them.
+pub mod exit {
+    /// Success: the listing is complete.
+    pub const OK: i32 = 0;
+    /// `show`/`check`: no matching image.
+    pub const NOT_FOUND: i32 = 1;
+    /// Bad command-line usage (clap's own code too).
+    pub const USAGE: i32 = 2;
+    /// Missing or invalid local configuration or credentials.
+    pub const CONFIG: i32 = 3;
+    /// The provider rejected the credentials or signature.
+    pub const AUTH: i32 = 4;
+    /// The provider answered with an error, an answer imgcat cannot read, or an inconsistent listing.
+    pub const API: i32 = 5;
+    /// The provider could not be reached (connection, TLS, timeout).
+    pub const NETWORK: i32 = 6;
+    /// Several targets: some succeeded and were printed, some failed.
+    pub const PARTIAL: i32 = 7;
+}
+
+/// Where an error happened: a provider and, when known, a region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    /// The provider.
+    pub provider: ProviderId,
+    /// The region or zone.
+    pub region: String,
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.region.is_empty() {
+            write!(f, "{}", self.provider)
+        } else {
+            write!(f, "{} ({})", self.provider, self.region)
+        }
+    }
+}
+
+/// An error answer from a provider, with everything a user needs to report it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// Where.
+    pub target: Target,
+    /// HTTP status.
+    pub status: u16,
+    /// The provider's error code (`APIGW.0301`, `AuthFailure.SignatureFailure`, ...).
+    pub code: Option<String>,
+    /// The provider's message.
+    pub message: String,
+    /// The request id the provider gave.
+    pub request_id: Option<String>,
+    /// The server asked to wait this long (`Retry-After`).
+    pub retry_after: Option<Duration>,
+}
+
+/// Every error imgcat reports.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Bad command-line input detected after parsing (unknown region, bad filter value, ...).
+    #[error("{0}")]
+    Usage(String),
+    /// Missing or invalid configuration or credentials.
+    #[error("{0}")]
+    Config(String),
+    /// The provider answered with an error.
+    #[error("{}", fmt_api(.0))]
+    Api(Box<ApiError>),
+    /// The answer could not be read (invalid JSON, missing fields, an HTML page).
+    #[error("{target}: unreadable answer (HTTP {status}{}): {detail}; body starts: {body_start:?}", fmt_rid(.request_id))]
+    Malformed {
+        /// Where.
+        target: Target,
+        /// HTTP status.
+        status: u16,
+        /// Request id, when one could be found.
+        request_id: Option<String>,
+        /// What was wrong.
+        detail: String,
+        /// The first bytes of the body.
+        body_start: String,
+    },
+    /// The listing is known to be incomplete or inconsistent (paging loop, short pages, ...).
+    #[error("{target}: listing is incomplete: {detail}")]
+    Incomplete {
+        /// Where.
+        target: Target,
+        /// What went wrong.
+        detail: String,
+    },
+    /// The provider could not be reached.
+    #[error("{target}: cannot reach {url}: {detail}; check the endpoint and the network{}", if *.timeout { " (or raise --timeout)" } else { "" })]
+    Network {
+        /// Where.
+        target: Target,
+        /// The URL without its query.
+        url: String,
+        /// The cause.
+        detail: String,
+        /// The request timed out.
+        timeout: bool,
+        /// The body was cut short after the answer began.
+        body: bool,
+    },
+    /// Writing the output failed.
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+fn fmt_rid(request_id: &Option<String>) -> String {
+    match request_id {
+        Some(id) => format!(", request id {id}"),
+        None => String::new(),
+    }
+}
+
+fn fmt_api(e: &ApiError) -> String {
+    let code = e
+        .code
+        .as_deref()
+        .map(|c| format!(" {c}"))
+        .unwrap_or_default();
+    let mut s = format!(
+        "{}: HTTP {}{code}: {}{}",
+        e.target,
+        e.status,
+        e.message.trim(),
+        fmt_rid(&e.request_id)
+    );
+    if is_auth_status(e) {
+        s.push_str(&format!(
+            "; check the credentials ({})",
+            crate::config::credential_vars(e.target.provider)
+        ));
+    }
+    s
+}
+
+fn is_auth_status(e: &ApiError) -> bool {
+    e.status == 401
+        || e.status == 403
+        || e.code.as_deref().is_some_and(|c| {
+            c.starts_with("AuthFailure")
+                || c.starts_with("APIGW.03")
+                || c == "SIGNATURE_FAILURE"
+                || c.starts_with("AUTH")
+                || c.starts_with("INVALID_ACCESS_KEY")
+        })
+}
+
+impl Error {
+    /// The exit code this error maps to.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            Error::Usage(_) => exit::USAGE,
+            Error::Config(_) => exit::CONFIG,
+            Error::Api(e) if is_auth_status(e) => exit::AUTH,
+            Error::Api(_) | Error::Malformed { .. } | Error::Incomplete { .. } => exit::API,
+            Error::Network { .. } => exit::NETWORK,
+            Error::Output(_) => exit::API,
+        }
+    }
+
+    /// A transient failure worth retrying: connection errors, timeouts, bodies cut short,
+    /// HTTP 429/500/502/503/504, and the providers' own rate-limit / internal error codes.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Error::Network { .. } => true,
+            Error::Api(e) => {
+                matches!(e.status, 429 | 500 | 502 | 503 | 504)
+                    || e.code.as_deref().is_some_and(|c| {
+                        matches!(
+                            c,
+                            "RequestLimitExceeded"
+                                | "InternalError"
+                                | "REQUEST_LIMIT_EXCEEDED"
+                                | "InternalError.UnknownError"
+                        ) || c.starts_with("RequestLimitExceeded.")
+                    })
+            }
+            // A truncated body surfaces as unreadable JSON: worth one more try.
+            Error::Malformed { detail, .. } => detail.contains("EOF"),
+            _ => false,
+        }
+    }
+
+    /// How long the server asked to wait before retrying.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Api(e) => e.retry_after,
+            _ => None,
+        }
+    }
+
+    /// Builds an [`Error::Api`].
+    pub fn api(e: ApiError) -> Self {
+        Error::Api(Box::new(e))
+    }
+}
+
+/// Library result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// An [`Error::Malformed`] without a body to quote.
+    pub fn malformed(target: &Target, status: u16, detail: String) -> Self {
+        Error::Malformed {
+            target: target.clone(),
+            status,
+            request_id: None,
+            detail,
+            body_start: String::new(),
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! One HTTP client for the whole run: connection reuse, a global bound on requests in flight,
+//! per-request timeouts, retries of transient failures, and request logs without secrets.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use rand::RngExt;
+use reqwest::header::HeaderMap;
+use tokio::sync::Semaphore;
+use url::Url;
+
+use super::redact;
+use crate::error::{Error, Result, Target};
+
+/// Knobs of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct HttpOptions {
+    /// Timeout of one request, answer body included.
+    pub timeout: Duration,
+    /// Retries after the first attempt, for transient failures.
+    pub retries: u32,
+    /// Requests in flight at once, across every target.
+    pub concurrency: usize,
+    /// First retry delay; doubled each time, with full jitter.
+    pub backoff_base: Duration,
+    /// Longest delay between two attempts.
+    pub backoff_max: Duration,
+}
+
+impl Default for HttpOptions {
+    fn default() -> Self {
+        HttpOptions {
+            timeout: Duration::from_secs(30),
+            retries: 3,
+            concurrency: 32,
+            backoff_base: Duration::from_millis(200),
+            backoff_max: Duration::from_secs(20),
+        }
+    }
+}
+
+/// An answer read whole.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers.
+    pub headers: HeaderMap,
+    /// Response body.
+    pub body: Bytes,
+}
+
+impl Answer {
+    /// A header's value as text.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// The server's `Retry-After`, in seconds.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.header("retry-after")
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_secs)
+    }
+
+    /// The first bytes of the body, as text, for error messages.
+    pub fn body_start(&self) -> String {
+        let end = self.body.len().min(160);
+        String::from_utf8_lossy(&self.body[..end]).into_owned()
+    }
+}
+
+/// The run's HTTP client. Cheap to clone.
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    inner: reqwest::Client,
+    limit: Arc<Semaphore>,
+    options: Arc<HttpOptions>,
+    requests: Arc<AtomicU64>,
+}
+
+impl HttpClient {
+    /// Builds the client (rustls with webpki roots, gzip, keep-alive).
+    pub fn new(options: HttpOptions) -> Result<Self> {
+        let inner = reqwest::Client::builder()
+            .user_agent(concat!("imgcat/", env!("CARGO_PKG_VERSION")))
+            .gzip(true)
+            .pool_max_idle_per_host(options.concurrency.max(1))
+            .tcp_nodelay(true)
+            .connect_timeout(options.timeout.min(Duration::from_secs(10)))
+            .build()
+            .map_err(|e| Error::Config(format!("cannot set up HTTP: {e}")))?;
+        Ok(HttpClient {
+            inner,
+            limit: Arc::new(Semaphore::new(options.concurrency.max(1))),
+            options: Arc::new(options),
+            requests: Arc::new(AtomicU64::new(0)),
+        })
+    }
+
+    /// The underlying reqwest client, to build requests with.
+    pub fn reqwest(&self) -> &reqwest::Client {
+        &self.inner
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &HttpOptions {
+        &self.options
+    }
+
+    /// Requests sent so far (every attempt counts).
+    pub fn requests_sent(&self) -> u64 {
+        self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Sends the request `build` makes and decodes the answer with `decode`.
+    ///
+    /// `build` is called for every attempt, so each attempt is signed afresh. A transient
+    /// failure (see [`Error::is_transient`]) of the exchange or of `decode` is retried with
+    /// exponential backoff and full jitter, honouring `Retry-After`.
+    pub async fn call<T>(
+        &self,
+        target: &Target,
+        build: impl Fn() -> Result<reqwest::Request>,
+        decode: impl Fn(Answer) -> Result<T>,
+    ) -> Result<T> {
+        let mut attempt = 0u32;
+        loop {
+            let request = build()?;
+            let outcome = match self.exchange(target, request).await {
+                Ok(answer) => decode(answer),
+                Err(e) => Err(e),
+            };
+            match outcome {
+                Err(e) if e.is_transient() && attempt < self.options.retries => {
+                    let delay = self.backoff(attempt, e.retry_after());
+                    attempt += 1;
+                    tracing::info!(
+                        "{target}: retry {attempt}/{} in {} ms after: {e}",
+                        self.options.retries,
+                        delay.as_millis()
+                    );
+                    tokio::time::sleep(delay).await;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
+        let exp = self
+            .options
+            .backoff_base
+            .saturating_mul(2u32.saturating_pow(attempt))
+            .min(self.options.backoff_max);
+        let jittered = Duration::from_millis(rand::rng().random_range(0..=exp.as_millis() as u64));
+        match retry_after {
+            Some(ra) => ra.min(self.options.backoff_max).max(jittered),
+            None => jittered,
+        }
+    }
+
+    async fn exchange(&self, target: &Target, request: reqwest::Request) -> Result<Answer> {
+        let url = request.url().clone();
+        let method = request.method().clone();
+        if tracing::enabled!(tracing::Level::TRACE) {
+            for (name, value) in request.headers() {
+                let v = value.to_str().unwrap_or("<binary>");
+                tracing::trace!(
+                    "{target}: > {name}: {}",
+                    redact::header_value(name.as_str(), v)
+                );
+            }
+        }
+        let _permit = self
+            .limit
+            .acquire()
+            .await
+            .map_err(|_| Error::Config("HTTP client closed".into()))?;
+        self.requests.fetch_add(1, Ordering::Relaxed);
+        let started = Instant::now();
+        let result = tokio::time::timeout(self.options.timeout, async {
+            let response = self.inner.execute(request).await?;
+            let status = response.status().as_u16();
+            let headers = response.headers().clone();
+            let body = response.bytes().await;
+            Ok::<_, reqwest::Error>((status, headers, body))
+        })
+        .await;
+        let elapsed = started.elapsed().as_millis();
+        let shown = redact::url(&url);
+        match result {
+            Err(_) => {
+                tracing::info!("{target}: {method} {shown} -> timeout after {elapsed} ms");
+                Err(network(target, &url, "timed out".into(), true, false))
+            }
+            Ok(Err(e)) => {
+                tracing::info!("{target}: {method} {shown} -> error after {elapsed} ms");
+                Err(network(target, &url, describe(&e), e.is_timeout(), false))
+            }
+            Ok(Ok((status, _, Err(e)))) => {
+                tracing::info!("{target}: {method} {shown} -> {status}, body cut short");
+                Err(network(
+                    target,
+                    &url,
+                    format!("answer cut short: {}", describe(&e)),
+                    false,
+                    true,
+                ))
+            }
+            Ok(Ok((status, headers, Ok(body)))) => {
+                tracing::info!(
+                    "{target}: {method} {shown} -> {status} ({} bytes, {elapsed} ms)",
+                    body.len()
+                );
+                if tracing::enabled!(tracing::Level::TRACE) {
+                    for (name, value) in &headers {
+                        let v = value.to_str().unwrap_or("<binary>");
+                        tracing::trace!(
+                            "{target}: < {name}: {}",
+                            redact::header_value(name.as_str(), v)
+                        );
+                    }
+                }
+                Ok(Answer {
+                    status,
+                    headers,
+                    body,
+                })
+            }
+        }
+    }
+}
+
+fn network(target: &Target, url: &Url, detail: String, timeout: bool, body: bool) -> Error {
+    Error::Network {
+        target: target.clone(),
+        url: redact::url_base(url),
+        detail,
+        timeout,
+        body,
+    }
+}
+
+/// A reqwest error as one line, without the URL (its query may hold a signature).
+fn describe(e: &reqwest::Error) -> String {
+    let mut parts = Vec::new();
+    let mut source: Option<&dyn std::error::Error> = std::error::Error::source(e);
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    let head = if e.is_connect() {
+        "connection failed"
+    } else if e.is_timeout() {
+        "timed out"
+    } else if e.is_body() || e.is_decode() {
+        "bad response body"
+    } else {
+        "request failed"
+    };
+    if parts.is_empty() {
+        head.to_string()
+    } else {
+        format!("{head}: {}", parts.join(": "))
+    }
+}

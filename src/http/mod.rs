@@ -1,0 +1,8 @@
+//! The shared HTTP layer: one client for the run, retries with backoff, redacted request logs,
+//! and the two pagers every adapter uses.
+
+mod client;
+pub mod pager;
+pub mod redact;
+
+pub use client::{Answer, HttpClient, HttpOptions};

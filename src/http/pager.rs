@@ -1,0 +1,346 @@
+//! The two pagers every adapter uses, and the guards that keep a listing complete.
+//!
+//! - [`cursor`]: marker / next-link APIs, page after page. Guards: a cursor seen before is a
+//!   loop; a bound on pages; an id seen twice.
+//! - [`offset`]: offset or page-number APIs. The first page gives the total; the other pages
+//!   are fetched concurrently and yielded in order. Guards: every page must hold exactly the
+//!   rows the total says it holds (a short page is fetched again, then the listing fails); the
+//!   total must not change mid-listing; an id seen twice; a bound on pages.
+//!
+//! A pager never yields a list it knows to be incomplete: it fails instead.
+
+use std::collections::HashSet;
+use std::future::Future;
+
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
+
+use crate::error::{Error, Result, Target};
+use crate::model::Image;
+
+/// The most pages one listing may take before imgcat assumes something is wrong.
+pub const MAX_PAGES: u64 = 100_000;
+
+/// How often a short page is fetched again before the listing fails.
+pub const SHORT_PAGE_REFETCHES: u32 = 2;
+
+/// One page of a cursor API.
+#[derive(Debug)]
+pub struct CursorPage {
+    /// The images on the page.
+    pub items: Vec<Image>,
+    /// The cursor of the next page; `None` on the last.
+    pub next: Option<String>,
+}
+
+/// One page of an offset API.
+#[derive(Debug)]
+pub struct OffsetPage {
+    /// The images on the page.
+    pub items: Vec<Image>,
+    /// The total the server reported.
+    pub total: u64,
+}
+
+fn incomplete(target: &Target, detail: String) -> Error {
+    Error::Incomplete {
+        target: target.clone(),
+        detail,
+    }
+}
+
+/// Tracks ids so that an image is never listed twice.
+#[derive(Default)]
+struct Seen(HashSet<String>);
+
+impl Seen {
+    fn check(&mut self, target: &Target, items: &[Image]) -> Result<()> {
+        for img in items {
+            if !self.0.insert(img.id.clone()) {
+                return Err(incomplete(
+                    target,
+                    format!(
+                        "image {} came twice; the server's paging is inconsistent",
+                        img.id
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Pages through a cursor API. `fetch(None)` asks for the first page, `fetch(Some(c))` for the
+/// page after cursor `c`.
+pub fn cursor<'a, F, Fut>(target: Target, fetch: F) -> BoxStream<'a, Result<Vec<Image>>>
+where
+    F: FnMut(Option<String>) -> Fut + Send + 'a,
+    Fut: Future<Output = Result<CursorPage>> + Send + 'a,
+{
+    struct State<F> {
+        fetch: F,
+        next: Option<Option<String>>,
+        cursors: HashSet<String>,
+        seen: Seen,
+        pages: u64,
+    }
+    let state = State {
+        fetch,
+        next: Some(None),
+        cursors: HashSet::new(),
+        seen: Seen::default(),
+        pages: 0,
+    };
+    stream::try_unfold(state, move |mut st| {
+        let target = target.clone();
+        async move {
+            let Some(cursor) = st.next.take() else {
+                return Ok(None);
+            };
+            st.pages += 1;
+            if st.pages > MAX_PAGES {
+                return Err(incomplete(
+                    &target,
+                    format!("more than {MAX_PAGES} pages; stopping"),
+                ));
+            }
+            let page = (st.fetch)(cursor).await?;
+            st.seen.check(&target, &page.items)?;
+            if let Some(next) = &page.next {
+                if !st.cursors.insert(next.clone()) {
+                    return Err(incomplete(
+                        &target,
+                        format!(
+                            "the server's next link repeats an earlier page ({next}); paging loops"
+                        ),
+                    ));
+                }
+                if page.items.is_empty() {
+                    return Err(incomplete(
+                        &target,
+                        "an empty page still points to a next page".into(),
+                    ));
+                }
+            }
+            st.next = page.next.map(Some);
+            Ok(Some((page.items, st)))
+        }
+    })
+    .boxed()
+}
+
+/// Pages through an offset or page-number API. `fetch(i)` asks for page `i` (0-based) of
+/// `page_size` rows; up to `concurrency` pages are in flight at once and they are yielded in
+/// order.
+pub fn offset<'a, F, Fut>(
+    target: Target,
+    page_size: u64,
+    concurrency: usize,
+    fetch: F,
+) -> BoxStream<'a, Result<Vec<Image>>>
+where
+    F: Fn(u64) -> Fut + Clone + Send + Sync + 'a,
+    Fut: Future<Output = Result<OffsetPage>> + Send + 'a,
+{
+    let page_size = page_size.max(1);
+    let first = {
+        let fetch = fetch.clone();
+        let target = target.clone();
+        async move {
+            let page = fetch(0).await?;
+            let total = page.total;
+            let pages = total.div_ceil(page_size);
+            if pages > MAX_PAGES {
+                return Err(incomplete(
+                    &target,
+                    format!("the server reports {total} images, more than {MAX_PAGES} pages"),
+                ));
+            }
+            let page = checked(&target, &fetch, 0, page_size, total, page).await?;
+            Ok::<_, Error>((page, total, pages))
+        }
+    };
+    stream::once(first)
+        .map_ok(move |(first_items, total, pages)| {
+            let fetch = fetch.clone();
+            let page_target = target.clone();
+            let rest = stream::iter(1..pages)
+                .map(move |i| {
+                    let fetch = fetch.clone();
+                    let target = page_target.clone();
+                    async move {
+                        let page = fetch(i).await?;
+                        checked(&target, &fetch, i, page_size, total, page).await
+                    }
+                })
+                .buffered(concurrency.max(1));
+            let mut seen = Seen::default();
+            let target = target.clone();
+            stream::once(async move { Ok(first_items) })
+                .chain(rest)
+                .and_then(move |items| {
+                    let r = seen.check(&target, &items).map(|()| items);
+                    async move { r }
+                })
+        })
+        .try_flatten()
+        .boxed()
+}
+
+/// Checks that page `i` holds what the total says; fetches a short page again.
+async fn checked<F, Fut>(
+    target: &Target,
+    fetch: &F,
+    i: u64,
+    page_size: u64,
+    total: u64,
+    mut page: OffsetPage,
+) -> Result<Vec<Image>>
+where
+    F: Fn(u64) -> Fut,
+    Fut: Future<Output = Result<OffsetPage>>,
+{
+    let expected = total.saturating_sub(i * page_size).min(page_size);
+    let mut refetches = 0;
+    loop {
+        if page.total != total {
+            return Err(incomplete(
+                target,
+                format!(
+                    "the total changed from {total} to {} during the listing; run again",
+                    page.total
+                ),
+            ));
+        }
+        let got = page.items.len() as u64;
+        if got == expected {
+            return Ok(page.items);
+        }
+        if got > expected || refetches >= SHORT_PAGE_REFETCHES {
+            return Err(incomplete(
+                target,
+                format!(
+                    "page {} held {got} images where the total of {total} says {expected}",
+                    i + 1
+                ),
+            ));
+        }
+        refetches += 1;
+        tracing::info!(
+            "{target}: page {} held {got} of {expected} images; fetching it again",
+            i + 1
+        );
+        page = fetch(i).await?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::providers::ProviderId;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicU32, Ordering};
+
+    fn t() -> Target {
+        Target {
+            provider: ProviderId::HuaweiWorkspace,
+            region: "r".into(),
+        }
+    }
+
+    fn imgs(range: std::ops::Range<u64>) -> Vec<Image> {
+        range
+            .map(|i| {
+                Image::new(
+                    ProviderId::HuaweiWorkspace,
+                    "r",
+                    format!("id{i}"),
+                    "n".into(),
+                )
+            })
+            .collect()
+    }
+
+    fn run(s: BoxStream<'_, Result<Vec<Image>>>) -> Result<Vec<String>> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .map_err(Error::Output)?;
+        rt.block_on(async {
+            let pages: Vec<Vec<Image>> = s.try_collect().await?;
+            Ok(pages.into_iter().flatten().map(|i| i.id).collect())
+        })
+    }
+
+    #[test]
+    fn offset_lists_everything_in_order() {
+        let s = offset(t(), 10, 4, |i| async move {
+            Ok(OffsetPage {
+                items: imgs(i * 10..((i + 1) * 10).min(95)),
+                total: 95,
+            })
+        });
+        let ids = run(s).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ids.len(), 95);
+        assert_eq!(ids[94], "id94");
+    }
+
+    #[test]
+    fn offset_refetches_a_short_page_then_fails() {
+        let calls = Arc::new(AtomicU32::new(0));
+        let c = calls.clone();
+        let s = offset(t(), 10, 2, move |i| {
+            let c = c.clone();
+            async move {
+                let end = if i == 1 {
+                    c.fetch_add(1, Ordering::SeqCst);
+                    15
+                } else {
+                    ((i + 1) * 10).min(30)
+                };
+                Ok(OffsetPage {
+                    items: imgs(i * 10..end),
+                    total: 30,
+                })
+            }
+        });
+        let err = run(s).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("page 2 held 5"), "{err}");
+        assert_eq!(calls.load(Ordering::SeqCst), 1 + SHORT_PAGE_REFETCHES);
+    }
+
+    #[test]
+    fn offset_fails_when_total_changes() {
+        let s = offset(t(), 10, 2, |i| async move {
+            Ok(OffsetPage {
+                items: imgs(i * 10..(i + 1) * 10),
+                total: if i == 0 { 30 } else { 31 },
+            })
+        });
+        let err = run(s).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("total changed"), "{err}");
+    }
+
+    #[test]
+    fn cursor_detects_loops() {
+        let s = cursor(t(), |c: Option<String>| async move {
+            let n: u64 = c.as_deref().map_or(0, |s| s.parse().unwrap_or(0));
+            Ok(CursorPage {
+                items: imgs(n * 2..n * 2 + 2),
+                next: Some(((n + 1) % 3).to_string()),
+            })
+        });
+        let err = run(s).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("loops") || err.contains("twice"), "{err}");
+    }
+
+    #[test]
+    fn cursor_follows_to_the_end() {
+        let s = cursor(t(), |c: Option<String>| async move {
+            let n: u64 = c.as_deref().map_or(0, |s| s.parse().unwrap_or(0));
+            Ok(CursorPage {
+                items: imgs(n * 2..n * 2 + 2),
+                next: (n < 4).then(|| (n + 1).to_string()),
+            })
+        });
+        assert_eq!(run(s).map(|v| v.len()).unwrap_or(0), 10);
+    }
+}

@@ -1,0 +1,221 @@
+//! Huawei Cloud: what IMS, Workspace and CPH share - authentication (SDK-HMAC-SHA256 or an IAM
+//! token), project id discovery through IAM (cached per region for the run), endpoints and the
+//! error shape.
+
+mod cph;
+mod ims;
+mod workspace;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::Utc;
+use serde::Deserialize;
+use tokio::sync::OnceCell;
+use url::Url;
+
+use super::{Adapter, ProviderId, decode};
+use crate::config::{HuaweiAuth, HuaweiConfig};
+use crate::error::{ApiError, Error, Result, Target};
+use crate::http::{Answer, HttpClient};
+use crate::sign::huawei as signer;
+
+pub use cph::Cph;
+pub use ims::Ims;
+pub use workspace::Workspace;
+
+/// The client the three Huawei adapters share.
+#[derive(Debug)]
+pub struct HuaweiClient {
+    http: HttpClient,
+    config: HuaweiConfig,
+    projects: Mutex<HashMap<String, Arc<OnceCell<String>>>>,
+}
+
+/// Builds the adapter for one Huawei service.
+pub fn adapter(
+    p: ProviderId,
+    client: Arc<HuaweiClient>,
+    endpoint: Option<Url>,
+) -> Arc<dyn Adapter> {
+    match p {
+        ProviderId::HuaweiWorkspace => Arc::new(Workspace::new(client, endpoint)),
+        ProviderId::HuaweiCph => Arc::new(Cph::new(client, endpoint)),
+        _ => Arc::new(Ims::new(client, endpoint)),
+    }
+}
+
+#[derive(Deserialize)]
+struct ProjectList {
+    #[serde(default)]
+    projects: Vec<Project>,
+}
+
+#[derive(Deserialize)]
+struct Project {
+    id: String,
+}
+
+impl HuaweiClient {
+    /// A client for the given configuration.
+    pub fn new(http: HttpClient, config: HuaweiConfig) -> Self {
+        HuaweiClient {
+            http,
+            config,
+            projects: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The base URL of `service` in `region`: the override, or `https://{service}.{region}.myhuaweicloud.com`.
+    pub fn endpoint(&self, service: &str, region: &str, override_url: Option<&Url>) -> Result<Url> {
+        if let Some(u) = override_url {
+            return Ok(u.clone());
+        }
+        let s = format!("https://{service}.{region}.myhuaweicloud.com");
+        Url::parse(&s).map_err(|e| Error::Usage(format!("huawei: bad region '{region}': {e}")))
+    }
+
+    /// The project id for `region`: configured, or discovered once through IAM.
+    pub async fn project_id(&self, target: &Target, region: &str) -> Result<String> {
+        if let Some(p) = &self.config.project_id {
+            return Ok(p.clone());
+        }
+        let cell = {
+            let mut map = self
+                .projects
+                .lock()
+                .map_err(|_| Error::Config("huawei: project cache poisoned".into()))?;
+            map.entry(region.to_string()).or_default().clone()
+        };
+        cell.get_or_try_init(|| self.discover_project(target, region))
+            .await
+            .cloned()
+    }
+
+    /// The project id to send as `X-Project-Id`: needed in AK/SK mode (as the SDK sends it);
+    /// `None` with a token, which is already project-scoped.
+    pub async fn signing_project_id(
+        &self,
+        target: &Target,
+        region: &str,
+    ) -> Result<Option<String>> {
+        match &self.config.auth {
+            HuaweiAuth::AkSk { .. } => Ok(Some(self.project_id(target, region).await?)),
+            HuaweiAuth::Token(_) => Ok(self.config.project_id.clone()),
+        }
+    }
+
+    async fn discover_project(&self, target: &Target, region: &str) -> Result<String> {
+        let mut url = self.config.iam_endpoint.clone();
+        url.set_path("/v3/projects");
+        url.query_pairs_mut().append_pair("name", region);
+        let list: ProjectList = self
+            .http
+            .call(target, || self.get(&url, None), |a| self.decode(target, a))
+            .await?;
+        list.projects
+            .into_iter()
+            .next()
+            .map(|p| p.id)
+            .ok_or_else(|| {
+                Error::Config(format!(
+                    "{target}: IAM knows no project named '{region}' for these credentials; set HUAWEICLOUD_SDK_PROJECT_ID or check the region"
+                ))
+            })
+    }
+
+    /// A GET to `url`, authenticated; `project_id` is sent as `X-Project-Id` in AK/SK mode.
+    pub fn get(&self, url: &Url, project_id: Option<&str>) -> Result<reqwest::Request> {
+        let mut headers: Vec<(&str, &str)> = vec![("Content-Type", "application/json")];
+        let mut builder = self.http.reqwest().get(url.clone());
+        match &self.config.auth {
+            HuaweiAuth::AkSk {
+                ak,
+                sk,
+                security_token,
+            } => {
+                if let Some(p) = project_id {
+                    headers.push(("X-Project-Id", p));
+                }
+                if let Some(t) = security_token {
+                    headers.push(("X-Security-Token", t.expose()));
+                }
+                let signed = signer::sign("GET", url, &headers, b"", ak, sk.expose(), Utc::now());
+                builder = builder
+                    .header("X-Sdk-Date", signed.x_sdk_date)
+                    .header("Authorization", signed.authorization);
+            }
+            HuaweiAuth::Token(token) => {
+                builder = builder.header("X-Auth-Token", token.expose());
+            }
+        }
+        for (k, v) in headers {
+            builder = builder.header(k, v);
+        }
+        builder
+            .build()
+            .map_err(|e| Error::Config(format!("huawei: cannot build request: {e}")))
+    }
+
+    /// Decodes a JSON answer, or the Huawei error it carries.
+    pub fn decode<T: serde::de::DeserializeOwned>(
+        &self,
+        target: &Target,
+        answer: Answer,
+    ) -> Result<T> {
+        let request_id = answer
+            .header("x-request-id")
+            .or_else(|| answer.header("x-openstack-request-id"))
+            .map(str::to_string);
+        if !(200..300).contains(&answer.status) {
+            return Err(api_error(target, &answer, request_id));
+        }
+        decode::json(target, &answer, request_id)
+    }
+}
+
+/// The error in a non-2xx Huawei answer: `{"error_code","error_msg","request_id"}` or Glance's
+/// `{"error":{"code","message"}}`; anything else keeps the body's first bytes.
+fn api_error(target: &Target, answer: &Answer, request_id: Option<String>) -> Error {
+    #[derive(Deserialize, Default)]
+    struct Flat {
+        error_code: Option<String>,
+        error_msg: Option<String>,
+        request_id: Option<String>,
+        error: Option<Nested>,
+        message: Option<String>,
+    }
+    #[derive(Deserialize)]
+    struct Nested {
+        code: Option<serde_json::Value>,
+        message: Option<String>,
+    }
+    let parsed: Option<Flat> = serde_json::from_slice(&answer.body).ok();
+    let (code, message, rid) = match parsed {
+        Some(f) => {
+            let nested_code = f
+                .error
+                .as_ref()
+                .and_then(|n| n.code.as_ref())
+                .map(|c| match c {
+                    serde_json::Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                });
+            let nested_msg = f.error.and_then(|n| n.message);
+            (
+                f.error_code.or(nested_code),
+                f.error_msg.or(nested_msg).or(f.message),
+                f.request_id,
+            )
+        }
+        None => (None, None, None),
+    };
+    Error::api(ApiError {
+        target: target.clone(),
+        status: answer.status,
+        code,
+        message: message.unwrap_or_else(|| format!("unexpected answer: {:?}", answer.body_start())),
+        request_id: rid.or(request_id),
+        retry_after: answer.retry_after(),
+    })
+}

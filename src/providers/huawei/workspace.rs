@@ -1,0 +1,169 @@
+//! Huawei Workspace: `GET /v2/{project_id}/images`, `offset`/`limit=100` until `total_count`.
+
+use std::sync::Arc;
+
+use futures::stream::{self, BoxStream, StreamExt};
+use serde::Deserialize;
+use url::Url;
+
+use super::HuaweiClient;
+use crate::error::{Result, Target};
+use crate::http::pager::{self, OffsetPage};
+use crate::model::{Arch, Image, OsType, Visibility};
+use crate::providers::decode::{self, str_field, u64_field};
+use crate::providers::{Adapter, ProviderId, after};
+use crate::query::ImageQuery;
+
+/// Largest page Workspace serves.
+pub const PAGE_CAP: u64 = 100;
+
+/// The Workspace adapter.
+#[derive(Debug)]
+pub struct Workspace {
+    client: Arc<HuaweiClient>,
+    endpoint: Option<Url>,
+}
+
+#[derive(Deserialize)]
+struct ImagesPage {
+    #[serde(default)]
+    images: Vec<serde_json::Map<String, serde_json::Value>>,
+    total_count: u64,
+}
+
+impl Workspace {
+    /// An adapter over the shared client; `endpoint` overrides the regional URL.
+    pub fn new(client: Arc<HuaweiClient>, endpoint: Option<Url>) -> Self {
+        Workspace { client, endpoint }
+    }
+}
+
+fn page_url(base: &Url, project: &str, query: &ImageQuery, offset: u64) -> Url {
+    let mut url = base.clone();
+    url.set_path(&format!("/v2/{project}/images"));
+    {
+        let mut q = url.query_pairs_mut();
+        match query.visibility.only() {
+            Some(Visibility::Public) => drop(q.append_pair("image_type", "gold")),
+            Some(Visibility::Private) => drop(q.append_pair("image_type", "private")),
+            _ => {}
+        }
+        match query.os_type {
+            Some(OsType::Linux) => drop(q.append_pair("os_type", "Linux")),
+            Some(OsType::Windows) => drop(q.append_pair("os_type", "Windows")),
+            _ => {}
+        }
+        q.append_pair("limit", &PAGE_CAP.to_string());
+        q.append_pair("offset", &offset.to_string());
+    }
+    url
+}
+
+impl Adapter for Workspace {
+    fn id(&self) -> ProviderId {
+        ProviderId::HuaweiWorkspace
+    }
+
+    fn list<'a>(
+        &'a self,
+        region: &'a str,
+        query: &'a ImageQuery,
+    ) -> BoxStream<'a, Result<Vec<Image>>> {
+        // Workspace has public (gold) and private images only.
+        if query.visibility.only() == Some(Visibility::Shared) {
+            return stream::empty().boxed();
+        }
+        let target = Target {
+            provider: ProviderId::HuaweiWorkspace,
+            region: region.to_string(),
+        };
+        let setup = {
+            let target = target.clone();
+            async move {
+                let base = self
+                    .client
+                    .endpoint("workspace", region, self.endpoint.as_ref())?;
+                let project = self.client.project_id(&target, region).await?;
+                Ok((base, project))
+            }
+        };
+        let concurrency = self.client.http.options().concurrency;
+        after(setup, move |(base, project): (Url, String)| {
+            let fetch = move |i: u64| {
+                let url = page_url(&base, &project, query, i * PAGE_CAP);
+                let target = target.clone();
+                let project = project.clone();
+                async move {
+                    let page: ImagesPage = self
+                        .client
+                        .http
+                        .call(
+                            &target,
+                            || self.client.get(&url, Some(&project)),
+                            |a| self.client.decode(&target, a),
+                        )
+                        .await?;
+                    Ok(OffsetPage {
+                        items: page
+                            .images
+                            .into_iter()
+                            .filter_map(|raw| to_image(region, raw))
+                            .collect(),
+                        total: page.total_count,
+                    })
+                }
+            };
+            pager::offset(
+                Target {
+                    provider: ProviderId::HuaweiWorkspace,
+                    region: region.to_string(),
+                },
+                PAGE_CAP,
+                concurrency,
+                fetch,
+            )
+        })
+    }
+}
+
+/// Maps one Workspace image object. Objects without an id are skipped.
+pub fn to_image(region: &str, raw: serde_json::Map<String, serde_json::Value>) -> Option<Image> {
+    let id = str_field(&raw, "id")?.to_string();
+    let name = str_field(&raw, "name").unwrap_or_default().to_string();
+    let mut img = Image::new(ProviderId::HuaweiWorkspace, region, id, name);
+    img.visibility = match str_field(&raw, "image_type") {
+        Some("gold") | Some("public") => Visibility::Public,
+        Some("shared") => Visibility::Shared,
+        _ => Visibility::Private,
+    };
+    img.os_type = match str_field(&raw, "os_type")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("linux") => OsType::Linux,
+        Some("windows") => OsType::Windows,
+        _ => OsType::Other,
+    };
+    img.architecture = match str_field(&raw, "architecture")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("x86" | "x86_64" | "amd64") => Some(Arch::X86_64),
+        Some("arm" | "arm64" | "aarch64") => Some(Arch::Arm64),
+        _ => None,
+    };
+    // The API lists product images that can be used: there is no status field.
+    img.status = crate::model::Status::Available;
+    let name_hint = img.name.clone();
+    decode::fill_os(
+        &mut img,
+        &[str_field(&raw, "os_version"), Some(name_hint.as_str())],
+    );
+    img.min_disk_gb = u64_field(&raw, "min_disk");
+    img.min_ram_mb = u64_field(&raw, "min_ram");
+    img.disk_format = str_field(&raw, "disk_format").map(str::to_string);
+    img.created_at = str_field(&raw, "created_at").and_then(decode::time);
+    img.description = str_field(&raw, "description").map(str::to_string);
+    img.extra = raw;
+    Some(img)
+}

@@ -1,0 +1,298 @@
+//! Tencent Cloud legacy API 2.0: `DescribeImages` on `image.api.qcloud.com/v2/index.php`,
+//! signed query parameters, `Offset`/`Limit=100` until `TotalCount`.
+//!
+//! Errors come inside HTTP 200 answers (`Response.Error`, or the older `code`/`message` form).
+
+use chrono::Utc;
+use futures::stream::{self, BoxStream, StreamExt};
+use rand::RngExt;
+use serde::Deserialize;
+use url::Url;
+
+use crate::config::TencentConfig;
+use crate::error::{ApiError, Error, Result, Target};
+use crate::http::pager::{self, OffsetPage};
+use crate::http::{Answer, HttpClient};
+use crate::model::{Image, Status, Visibility};
+use crate::providers::decode::{self, str_field, u64_field};
+use crate::providers::{Adapter, ProviderId};
+use crate::query::ImageQuery;
+use crate::sign::tencent_v2;
+
+/// The API's own endpoint.
+pub const DEFAULT_ENDPOINT: &str = "https://image.api.qcloud.com";
+/// The request path.
+pub const PATH: &str = "/v2/index.php";
+/// `Version` of DescribeImages.
+pub const VERSION: &str = "2017-03-12";
+/// Largest page.
+pub const PAGE_CAP: u64 = 100;
+
+/// The Tencent legacy adapter.
+#[derive(Debug)]
+pub struct TencentLegacy {
+    http: HttpClient,
+    config: TencentConfig,
+    endpoint: Url,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+    #[serde(rename = "Response")]
+    response: Option<Body>,
+    code: Option<serde_json::Value>,
+    message: Option<String>,
+    #[serde(rename = "codeDesc")]
+    code_desc: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct Body {
+    #[serde(rename = "Error")]
+    error: Option<ErrorBody>,
+    #[serde(rename = "ImageSet", default)]
+    image_set: Vec<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "TotalCount")]
+    total_count: Option<u64>,
+    #[serde(rename = "RequestId", alias = "RequestID")]
+    request_id: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(rename = "Code")]
+    code: Option<String>,
+    #[serde(rename = "Message")]
+    message: Option<String>,
+}
+
+impl TencentLegacy {
+    /// An adapter; `endpoint` replaces `https://image.api.qcloud.com`.
+    pub fn new(http: HttpClient, config: TencentConfig, endpoint: Option<Url>) -> Self {
+        let endpoint = endpoint.unwrap_or_else(|| {
+            Url::parse(DEFAULT_ENDPOINT).unwrap_or_else(|_| unreachable!("constant URL"))
+        });
+        TencentLegacy {
+            http,
+            config,
+            endpoint,
+        }
+    }
+
+    /// The request parameters of one page, before the common and signature parameters.
+    pub fn page_params(region: &str, query: &ImageQuery, offset: u64) -> Vec<(String, String)> {
+        let mut p: Vec<(String, String)> = vec![
+            ("Action".into(), "DescribeImages".into()),
+            ("Version".into(), VERSION.into()),
+            ("Region".into(), region.into()),
+            ("Offset".into(), offset.to_string()),
+            ("Limit".into(), PAGE_CAP.to_string()),
+        ];
+        let mut filters: Vec<(&str, Vec<&str>)> = Vec::new();
+        match query.visibility.only() {
+            Some(Visibility::Public) => {
+                filters.push(("image-type", vec!["PUBLIC_IMAGE", "MARKET_IMAGE"]))
+            }
+            Some(Visibility::Private) => filters.push(("image-type", vec!["PRIVATE_IMAGE"])),
+            Some(Visibility::Shared) => filters.push(("image-type", vec!["SHARED_IMAGE"])),
+            None => {}
+        }
+        if let Some(name) = query.name.as_ref().and_then(|n| n.exact()) {
+            filters.push(("image-name", vec![name]));
+        }
+        if let Some(id) = &query.id {
+            filters.push(("image-id", vec![id.as_str()]));
+        }
+        for (i, (name, values)) in filters.iter().enumerate() {
+            p.push((format!("Filters.{i}.Name"), (*name).to_string()));
+            for (j, v) in values.iter().enumerate() {
+                p.push((format!("Filters.{i}.Values.{j}"), (*v).to_string()));
+            }
+        }
+        p
+    }
+
+    fn host(&self) -> String {
+        host_with_port(&self.endpoint)
+    }
+
+    fn request(&self, params: &[(String, String)]) -> Result<reqwest::Request> {
+        let mut all = params.to_vec();
+        let nonce: u32 = rand::rng().random_range(1..=u32::MAX);
+        all.push(("Timestamp".into(), Utc::now().timestamp().to_string()));
+        all.push(("Nonce".into(), nonce.to_string()));
+        all.push(("SecretId".into(), self.config.secret_id.clone()));
+        all.push(("SignatureMethod".into(), self.config.method.as_str().into()));
+        if let Some(t) = &self.config.token {
+            all.push(("Token".into(), t.expose().to_string()));
+        }
+        let signature = tencent_v2::signature(
+            "GET",
+            &self.host(),
+            PATH,
+            &all,
+            self.config.secret_key.expose(),
+            self.config.method,
+        );
+        all.push(("Signature".into(), signature));
+        let mut url = self.endpoint.clone();
+        url.set_path(PATH);
+        url.query_pairs_mut().extend_pairs(all.iter());
+        self.http
+            .reqwest()
+            .get(url)
+            .build()
+            .map_err(|e| Error::Config(format!("tencent-legacy: cannot build request: {e}")))
+    }
+
+    fn decode(target: &Target, answer: Answer) -> Result<OffsetPage> {
+        let request_id = answer.header("x-request-id").map(str::to_string);
+        if answer.status != 200 {
+            let env: Option<Envelope> = serde_json::from_slice(&answer.body).ok();
+            let (code, message) = env
+                .and_then(|e| e.response)
+                .and_then(|b| b.error)
+                .map(|e| (e.code, e.message))
+                .unwrap_or((None, None));
+            return Err(Error::api(ApiError {
+                target: target.clone(),
+                status: answer.status,
+                code,
+                message: message
+                    .unwrap_or_else(|| format!("unexpected answer: {:?}", answer.body_start())),
+                request_id,
+                retry_after: answer.retry_after(),
+            }));
+        }
+        let env: Envelope = decode::json(target, &answer, request_id.clone())?;
+        if let Some(code) = env.code.as_ref().filter(|c| c.as_i64() != Some(0)) {
+            return Err(Error::api(ApiError {
+                target: target.clone(),
+                status: answer.status,
+                code: env.code_desc.clone().or_else(|| Some(code.to_string())),
+                message: env.message.unwrap_or_default(),
+                request_id,
+                retry_after: None,
+            }));
+        }
+        let Some(body) = env.response else {
+            return Err(Error::Malformed {
+                target: target.clone(),
+                status: answer.status,
+                request_id,
+                detail: "no Response object".into(),
+                body_start: answer.body_start(),
+            });
+        };
+        let request_id = body.request_id.or(request_id);
+        if let Some(err) = body.error {
+            return Err(Error::api(ApiError {
+                target: target.clone(),
+                status: answer.status,
+                code: err.code,
+                message: err.message.unwrap_or_default(),
+                request_id,
+                retry_after: None,
+            }));
+        }
+        let Some(total) = body.total_count else {
+            return Err(Error::Malformed {
+                target: target.clone(),
+                status: answer.status,
+                request_id,
+                detail: "no TotalCount".into(),
+                body_start: answer.body_start(),
+            });
+        };
+        Ok(OffsetPage {
+            items: body
+                .image_set
+                .into_iter()
+                .filter_map(|raw| to_image(&target.region, raw))
+                .collect(),
+            total,
+        })
+    }
+}
+
+/// `host[:port]` of an endpoint, as it is signed and sent in `Host`.
+pub fn host_with_port(url: &Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    }
+}
+
+impl Adapter for TencentLegacy {
+    fn id(&self) -> ProviderId {
+        ProviderId::TencentLegacy
+    }
+
+    fn list<'a>(
+        &'a self,
+        region: &'a str,
+        query: &'a ImageQuery,
+    ) -> BoxStream<'a, Result<Vec<Image>>> {
+        let target = Target {
+            provider: ProviderId::TencentLegacy,
+            region: region.to_string(),
+        };
+        if query.name.as_ref().is_some_and(|n| n.exact() == Some("")) {
+            return stream::empty().boxed();
+        }
+        let fetch = move |i: u64| {
+            let params = Self::page_params(region, query, i * PAGE_CAP);
+            let target = Target {
+                provider: ProviderId::TencentLegacy,
+                region: region.to_string(),
+            };
+            async move {
+                self.http
+                    .call(
+                        &target,
+                        || self.request(&params),
+                        |a| Self::decode(&target, a),
+                    )
+                    .await
+            }
+        };
+        pager::offset(target, PAGE_CAP, self.http.options().concurrency, fetch)
+    }
+}
+
+/// Maps one `ImageSet` object. Objects without an id are skipped.
+pub fn to_image(region: &str, raw: serde_json::Map<String, serde_json::Value>) -> Option<Image> {
+    let id = str_field(&raw, "ImageId")?.to_string();
+    let name = str_field(&raw, "ImageName").unwrap_or_default().to_string();
+    let mut img = Image::new(ProviderId::TencentLegacy, region, id, name);
+    img.visibility = match str_field(&raw, "ImageType") {
+        Some("PUBLIC_IMAGE" | "MARKET_IMAGE") => Visibility::Public,
+        Some("SHARED_IMAGE") => Visibility::Shared,
+        _ => Visibility::Private,
+    };
+    img.status = match str_field(&raw, "ImageStatus").or_else(|| str_field(&raw, "ImageState")) {
+        Some("NORMAL" | "AVAILABLE") => Status::Available,
+        Some("CREATING" | "IMPORTING" | "SYNCING") => Status::Creating,
+        Some("CREATEFAILED" | "IMPORTFAILED" | "FAILED") => Status::Error,
+        Some("USING" | "UNAVAILABLE") => Status::Unavailable,
+        Some("DELETED") => Status::Deleted,
+        _ => Status::Unknown,
+    };
+    let name_hint = img.name.clone();
+    decode::fill_os(
+        &mut img,
+        &[
+            str_field(&raw, "ImageOsName").or_else(|| str_field(&raw, "OsName")),
+            Some(name_hint.as_str()),
+            str_field(&raw, "Platform"),
+        ],
+    );
+    img.size = u64_field(&raw, "ImageSize").map(|gb| gb.saturating_mul(1 << 30));
+    img.created_at = str_field(&raw, "ImageCreateTime")
+        .or_else(|| str_field(&raw, "CreatedTime"))
+        .and_then(decode::time);
+    img.description = str_field(&raw, "ImageDescription").map(str::to_string);
+    img.extra = raw;
+    Some(img)
+}

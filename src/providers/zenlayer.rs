@@ -1,0 +1,314 @@
+//! Zenlayer Cloud: `POST /api/v2/vm` with `x-zc-action: DescribeImages`, a JSON body, ZC2-HMAC-SHA256
+//! (or a bearer token), `pageNum`/`pageSize=1000` until `totalCount`. `--region all` asks
+//! `DescribeZones` for the zones and covers each.
+
+use chrono::Utc;
+use futures::future::BoxFuture;
+use futures::stream::{self, BoxStream, StreamExt};
+use serde::Deserialize;
+use serde_json::json;
+use url::Url;
+
+use crate::config::ZenlayerAuth;
+use crate::error::{ApiError, Error, Result, Target};
+use crate::http::pager::{self, OffsetPage};
+use crate::http::{Answer, HttpClient};
+use crate::model::{Image, OsType, Status, Visibility};
+use crate::providers::decode::{self, str_field, u64_field};
+use crate::providers::tencent_legacy::host_with_port;
+use crate::providers::{Adapter, ProviderId};
+use crate::query::ImageQuery;
+use crate::sign::zenlayer as signer;
+
+/// The API's own endpoint.
+pub const DEFAULT_ENDPOINT: &str = "https://console.zenlayer.com";
+/// The request path.
+pub const PATH: &str = "/api/v2/vm";
+/// `x-zc-version`.
+pub const VERSION: &str = "2023-03-13";
+/// Largest page.
+pub const PAGE_CAP: u64 = 1000;
+
+/// The Zenlayer adapter.
+#[derive(Debug)]
+pub struct Zenlayer {
+    http: HttpClient,
+    auth: ZenlayerAuth,
+    endpoint: Url,
+}
+
+#[derive(Deserialize)]
+struct Envelope<T> {
+    #[serde(rename = "requestId")]
+    request_id: Option<String>,
+    response: Option<T>,
+}
+
+#[derive(Deserialize)]
+struct ImagesBody {
+    #[serde(rename = "dataSet", default)]
+    data_set: Vec<serde_json::Map<String, serde_json::Value>>,
+    #[serde(rename = "totalCount")]
+    total_count: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct ZonesBody {
+    #[serde(rename = "zoneSet", alias = "dataSet", default)]
+    zone_set: Vec<serde_json::Map<String, serde_json::Value>>,
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    #[serde(rename = "requestId")]
+    request_id: Option<String>,
+    code: Option<String>,
+    message: Option<String>,
+}
+
+impl Zenlayer {
+    /// An adapter; `endpoint` replaces `https://console.zenlayer.com`.
+    pub fn new(http: HttpClient, auth: ZenlayerAuth, endpoint: Option<Url>) -> Self {
+        let endpoint = endpoint.unwrap_or_else(|| {
+            Url::parse(DEFAULT_ENDPOINT).unwrap_or_else(|_| unreachable!("constant URL"))
+        });
+        Zenlayer {
+            http,
+            auth,
+            endpoint,
+        }
+    }
+
+    /// The JSON body of one DescribeImages page.
+    pub fn page_body(zone: &str, query: &ImageQuery, page: u64) -> serde_json::Value {
+        let mut body = json!({
+            "zoneId": zone,
+            "pageNum": page + 1,
+            "pageSize": PAGE_CAP,
+        });
+        match query.visibility.only() {
+            Some(Visibility::Public) => body["imageType"] = json!("PUBLIC_IMAGE"),
+            Some(Visibility::Private) => body["imageType"] = json!("CUSTOM_IMAGE"),
+            _ => {}
+        }
+        if let Some(name) = query.name.as_ref().and_then(|n| n.exact()) {
+            body["imageName"] = json!(name);
+        }
+        match query.os_type {
+            Some(OsType::Linux) => body["osType"] = json!("linux"),
+            Some(OsType::Windows) => body["osType"] = json!("windows"),
+            _ => {}
+        }
+        if let Some(id) = &query.id {
+            body["imageIds"] = json!([id]);
+        }
+        body
+    }
+
+    fn request(&self, action: &str, body: &serde_json::Value) -> Result<reqwest::Request> {
+        let bytes = serde_json::to_vec(body)
+            .map_err(|e| Error::Config(format!("zenlayer: cannot encode request: {e}")))?;
+        let mut url = self.endpoint.clone();
+        url.set_path(PATH);
+        let mut builder = self
+            .http
+            .reqwest()
+            .post(url)
+            .header("content-type", "application/json")
+            .header("x-zc-action", action)
+            .header("x-zc-version", VERSION)
+            .header("x-zc-service", "vm");
+        match &self.auth {
+            ZenlayerAuth::Key { id, password } => {
+                let signed = signer::sign(
+                    &host_with_port(&self.endpoint),
+                    &bytes,
+                    id,
+                    password.expose(),
+                    Utc::now().timestamp(),
+                );
+                builder = builder
+                    .header("x-zc-timestamp", signed.timestamp)
+                    .header("x-zc-signature-method", signed.signature_method)
+                    .header("authorization", signed.authorization);
+            }
+            ZenlayerAuth::Bearer(token) => {
+                builder = builder.header("authorization", format!("Bearer {}", token.expose()));
+            }
+        }
+        builder
+            .body(bytes)
+            .build()
+            .map_err(|e| Error::Config(format!("zenlayer: cannot build request: {e}")))
+    }
+
+    fn decode<T: serde::de::DeserializeOwned>(
+        target: &Target,
+        answer: Answer,
+    ) -> Result<(T, Option<String>)> {
+        let header_rid = answer.header("x-request-id").map(str::to_string);
+        if answer.status != 200 {
+            let err: Option<ErrorBody> = serde_json::from_slice(&answer.body).ok();
+            let (rid, code, message) = err
+                .map(|e| (e.request_id, e.code, e.message))
+                .unwrap_or((None, None, None));
+            return Err(Error::api(ApiError {
+                target: target.clone(),
+                status: answer.status,
+                code,
+                message: message
+                    .unwrap_or_else(|| format!("unexpected answer: {:?}", answer.body_start())),
+                request_id: rid.or(header_rid),
+                retry_after: answer.retry_after(),
+            }));
+        }
+        let env: Envelope<T> = decode::json(target, &answer, header_rid.clone())?;
+        let rid = env.request_id.or(header_rid);
+        match env.response {
+            Some(body) => Ok((body, rid)),
+            None => Err(Error::Malformed {
+                target: target.clone(),
+                status: answer.status,
+                request_id: rid,
+                detail: "no response object".into(),
+                body_start: answer.body_start(),
+            }),
+        }
+    }
+
+    async fn zones(&self) -> Result<Vec<String>> {
+        let target = Target {
+            provider: ProviderId::Zenlayer,
+            region: "all".into(),
+        };
+        let body = json!({});
+        let (zones, _): (ZonesBody, _) = self
+            .http
+            .call(
+                &target,
+                || self.request("DescribeZones", &body),
+                |a| Self::decode(&target, a),
+            )
+            .await?;
+        Ok(zones
+            .zone_set
+            .iter()
+            .filter_map(|z| str_field(z, "zoneId").map(str::to_string))
+            .collect())
+    }
+}
+
+impl Adapter for Zenlayer {
+    fn id(&self) -> ProviderId {
+        ProviderId::Zenlayer
+    }
+
+    fn list<'a>(
+        &'a self,
+        region: &'a str,
+        query: &'a ImageQuery,
+    ) -> BoxStream<'a, Result<Vec<Image>>> {
+        // Zenlayer has public and custom (private) images only.
+        if query.visibility.only() == Some(Visibility::Shared) {
+            return stream::empty().boxed();
+        }
+        let target = Target {
+            provider: ProviderId::Zenlayer,
+            region: region.to_string(),
+        };
+        let fetch = move |i: u64| {
+            let body = Self::page_body(region, query, i);
+            let target = Target {
+                provider: ProviderId::Zenlayer,
+                region: region.to_string(),
+            };
+            async move {
+                let (page, rid): (ImagesBody, _) = self
+                    .http
+                    .call(
+                        &target,
+                        || self.request("DescribeImages", &body),
+                        |a| Self::decode(&target, a),
+                    )
+                    .await?;
+                let Some(total) = page.total_count else {
+                    return Err(Error::Malformed {
+                        target,
+                        status: 200,
+                        request_id: rid,
+                        detail: "no totalCount".into(),
+                        body_start: String::new(),
+                    });
+                };
+                Ok(OffsetPage {
+                    items: page
+                        .data_set
+                        .into_iter()
+                        .filter_map(|raw| to_image(region, raw))
+                        .collect(),
+                    total,
+                })
+            }
+        };
+        pager::offset(target, PAGE_CAP, self.http.options().concurrency, fetch)
+    }
+
+    fn expand_regions<'a>(&'a self, regions: Vec<String>) -> BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move {
+            if !regions.iter().any(|r| r == "all") {
+                return Ok(regions);
+            }
+            let mut out: Vec<String> = regions.into_iter().filter(|r| r != "all").collect();
+            for z in self.zones().await? {
+                if !out.contains(&z) {
+                    out.push(z);
+                }
+            }
+            Ok(out)
+        })
+    }
+}
+
+/// Maps one `dataSet` object. Objects without an id are skipped.
+pub fn to_image(zone: &str, raw: serde_json::Map<String, serde_json::Value>) -> Option<Image> {
+    let id = str_field(&raw, "imageId")?.to_string();
+    let name = str_field(&raw, "imageName").unwrap_or_default().to_string();
+    let mut img = Image::new(ProviderId::Zenlayer, zone, id, name);
+    img.visibility = match str_field(&raw, "imageType") {
+        Some("PUBLIC_IMAGE") => Visibility::Public,
+        _ => Visibility::Private,
+    };
+    img.os_type = match str_field(&raw, "osType")
+        .map(str::to_ascii_lowercase)
+        .as_deref()
+    {
+        Some("linux") => OsType::Linux,
+        Some("windows") => OsType::Windows,
+        _ => OsType::Other,
+    };
+    img.status = match str_field(&raw, "imageStatus") {
+        Some("AVAILABLE" | "NORMAL") => Status::Available,
+        Some("CREATING") => Status::Creating,
+        Some("UNAVAILABLE") => Status::Unavailable,
+        Some("DELETED" | "DELETING") => Status::Deleted,
+        Some("FAILED" | "CREATE_FAILED") => Status::Error,
+        _ => Status::Unknown,
+    };
+    let name_hint = img.name.clone();
+    decode::fill_os(
+        &mut img,
+        &[Some(name_hint.as_str()), str_field(&raw, "category")],
+    );
+    if let Some(v) = str_field(&raw, "imageVersion") {
+        img.os_version = Some(v.to_string());
+    }
+    if let Some(c) = str_field(&raw, "category")
+        && img.os_family.is_none()
+    {
+        img.os_family = Some(c.to_ascii_lowercase());
+    }
+    img.size = u64_field(&raw, "imageSize").map(|gb| gb.saturating_mul(1 << 30));
+    img.description = str_field(&raw, "imageDescription").map(str::to_string);
+    img.extra = raw;
+    Some(img)
+}
