@@ -1,13 +1,18 @@
 //! The command line: clap definitions (flags and their docs live here, in one place) and one
 //! module per subcommand.
 
+pub mod check;
+pub mod info;
 pub mod list;
 pub mod runtime;
+pub mod show;
 pub mod sim;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::model::OsType;
+use chrono::{DateTime, Utc};
+
+use crate::model::{Arch, OsType, Status};
 use crate::output::Format;
 use crate::query::VisibilityFilter;
 
@@ -71,15 +76,44 @@ pub struct GlobalArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// List images.
+    #[command(after_help = LIST_EXAMPLES)]
     List(ListArgs),
+    /// Show one image: every normalized field and the provider's own (`extra`). Exit 1 when not found.
+    Show(ShowArgs),
+    /// For CI: exit 0 when a matching image exists (with the status asked for), 1 when not.
+    #[command(after_help = CHECK_EXAMPLES)]
+    Check(CheckArgs),
+    /// The providers: API, auth modes, paging, filters pushed down, credentials configured here.
+    Providers(FormatArgs),
+    /// The regions (or zones) a provider knows.
+    Regions(RegionsArgs),
+    /// Shell completions on stdout.
+    Completions(CompletionsArgs),
+    /// The man page (roff) on stdout.
+    Man,
+    /// Configuration.
+    #[command(subcommand)]
+    Config(ConfigCommand),
     /// The offline simulator.
     #[command(subcommand)]
     Sim(SimCommand),
 }
 
-/// `imgcat list`.
+const LIST_EXAMPLES: &str = "\
+Examples:
+  imgcat list -p huawei-ims -r cn-north-4 --visibility public
+  imgcat list -p all -o json | jq '.[] | select(.os_family == \"ubuntu\")'
+  imgcat list -p zenlayer -r all --os ubuntu --arch x86_64 --sort-by created_at:desc --limit 5
+  imgcat list -p tencent-legacy -r ap-guangzhou --columns id,name,os_version -o csv";
+
+const CHECK_EXAMPLES: &str = "\
+Examples:
+  imgcat check -p zenlayer -r FRA-A --name \"Ubuntu Server 22.04 LTS x86 64-bit\"
+  imgcat check -p huawei-ims -r cn-north-4 --id 0328c25e-c840-4496-81ac-c4e01b214b1f --status available";
+
+/// Which providers and regions.
 #[derive(Debug, Args, Clone)]
-pub struct ListArgs {
+pub struct TargetArgs {
     /// Provider id (repeatable): huawei-ims, huawei-workspace, huawei-cph, tencent-legacy,
     /// zenlayer, or all (every provider with credentials configured; every provider under --sim).
     #[arg(long = "provider", short = 'p', value_name = "ID", required = true)]
@@ -88,6 +122,16 @@ pub struct ListArgs {
     /// ZENLAYERCLOUD_ZONE. Zenlayer takes `all` (every zone, from DescribeZones).
     #[arg(long = "region", short = 'r', value_name = "REGION")]
     pub regions: Vec<String>,
+    /// Replace the provider's base URL (scheme, host, port); only with one provider.
+    /// Per provider: IMGCAT_ENDPOINT_<ID> (e.g. IMGCAT_ENDPOINT_HUAWEI_IMS).
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+}
+
+/// Filters on the unified model: pushed down where the API can apply them exactly, matched
+/// client-side always.
+#[derive(Debug, Args, Clone, Default)]
+pub struct FilterArgs {
     /// Visibility.
     #[arg(long, value_enum, default_value_t = VisibilityFilter::All)]
     pub visibility: VisibilityFilter,
@@ -95,19 +139,160 @@ pub struct ListArgs {
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
     /// OS type: linux, windows, android, other.
-    #[arg(long, value_name = "TYPE", value_parser = parse_os_type)]
+    #[arg(long, value_name = "TYPE", value_parser = parse_enum::<OsType>)]
     pub os_type: Option<OsType>,
+    /// OS family: ubuntu, centos, debian, windows, euleros, aosp, ...
+    #[arg(long = "os", value_name = "FAMILY")]
+    pub os_family: Option<String>,
+    /// Architecture: x86_64, arm64, i386.
+    #[arg(long, value_name = "ARCH", value_parser = parse_enum::<Arch>)]
+    pub arch: Option<Arch>,
+    /// Status: available, creating, unavailable, deleted, error, unknown.
+    #[arg(long, value_name = "STATUS", value_parser = parse_enum::<Status>)]
+    pub status: Option<Status>,
+    /// Created after this time (RFC 3339, or a date YYYY-MM-DD meaning its midnight UTC).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub created_after: Option<DateTime<Utc>>,
+    /// Created before this time (RFC 3339, or a date YYYY-MM-DD).
+    #[arg(long, value_name = "TIME", value_parser = parse_time)]
+    pub created_before: Option<DateTime<Utc>>,
+}
+
+/// How to print.
+#[derive(Debug, Args, Clone)]
+pub struct OutputArgs {
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = Format::Table)]
     pub output: Format,
-    /// Replace the provider's base URL (scheme, host, port); only with one provider.
-    /// Per provider: IMGCAT_ENDPOINT_<ID> (e.g. IMGCAT_ENDPOINT_HUAWEI_IMS).
-    #[arg(long, value_name = "URL")]
-    pub endpoint: Option<String>,
+    /// Sort by FIELD[:asc|desc] (repeatable; the first is the primary key). Default: provider,
+    /// region, then the API's order.
+    #[arg(long = "sort-by", value_name = "FIELD[:asc|desc]")]
+    pub sort_by: Vec<String>,
+    /// Columns for table and csv, e.g. id,name,os_version.
+    #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
+    pub columns: Vec<String>,
+    /// Table: every default column, untruncated.
+    #[arg(long)]
+    pub wide: bool,
+    /// At most N images in all.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u64>,
 }
 
-fn parse_os_type(s: &str) -> Result<OsType, String> {
+/// `imgcat list`.
+#[derive(Debug, Args, Clone)]
+pub struct ListArgs {
+    /// Providers and regions.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Filters.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Output.
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `imgcat show`.
+#[derive(Debug, Args, Clone)]
+pub struct ShowArgs {
+    /// Providers and regions.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The image id.
+    pub id: String,
+    /// Output format.
+    #[arg(long, short = 'o', value_enum, default_value_t = Format::Table)]
+    pub output: Format,
+}
+
+/// `imgcat check`.
+#[derive(Debug, Args, Clone)]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["id", "name"]))]
+pub struct CheckArgs {
+    /// Providers and regions.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The image id.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The image name (exact; `*` / `?` glob).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// Also require this status.
+    #[arg(long, value_name = "STATUS", value_parser = parse_enum::<Status>)]
+    pub status: Option<Status>,
+    /// `text` (one short line) or `json`.
+    #[arg(long, short = 'o', value_enum, default_value_t = CheckFormat::Text)]
+    pub output: CheckFormat,
+}
+
+/// Output of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// One short line.
+    Text,
+    /// A JSON object.
+    Json,
+}
+
+/// `--output` of the small informational commands.
+#[derive(Debug, Args, Clone)]
+pub struct FormatArgs {
+    /// `table` or `json`.
+    #[arg(long, short = 'o', value_enum, default_value_t = InfoFormat::Table)]
+    pub output: InfoFormat,
+}
+
+/// Output of `providers`, `regions`, `config show`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum InfoFormat {
+    /// A table.
+    Table,
+    /// JSON.
+    Json,
+}
+
+/// `imgcat regions`.
+#[derive(Debug, Args, Clone)]
+pub struct RegionsArgs {
+    /// The provider.
+    #[arg(long, short = 'p', value_name = "ID")]
+    pub provider: String,
+    /// Output.
+    #[command(flatten)]
+    pub format: FormatArgs,
+}
+
+/// `imgcat completions`.
+#[derive(Debug, Args, Clone)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `imgcat config ...`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// The effective configuration, secrets masked, with where each value came from.
+    Show(FormatArgs),
+}
+
+fn parse_enum<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> {
     s.parse()
+}
+
+/// Parses RFC 3339, or a date (midnight UTC).
+pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(s) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| format!("'{s}' is not an RFC 3339 time or a YYYY-MM-DD date"))
 }
 
 /// `imgcat sim ...`.
@@ -129,4 +314,7 @@ pub struct SimServeArgs {
     /// Delay added to every response, in milliseconds.
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
+    /// Inject a fault (repeatable), e.g. status:503:3 (see README, "Fault injection").
+    #[arg(long = "fault", value_name = "KIND[:ARGS]")]
+    pub faults: Vec<String>,
 }

@@ -76,7 +76,7 @@ pub async fn run_env(global: &GlobalArgs) -> Result<RunEnv> {
     }
     let creds = SimCredentials::demo();
     let handle = sim::start(
-        sim::SimConfig::new(global.sim_images).with_credentials(creds.clone()),
+        sim::SimConfig::new(global.sim_images).credentials(creds.clone()),
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
     )
     .await

@@ -10,8 +10,8 @@ use crate::sim::{self, SimConfig, SimCredentials};
 /// Serves the simulator until Ctrl-C.
 pub async fn serve(args: &SimServeArgs) -> Result<i32> {
     let config = SimConfig::new(args.images)
-        .with_latency(Duration::from_millis(args.latency_ms))
-        .with_credentials(SimCredentials::from_env());
+        .latency(Duration::from_millis(args.latency_ms))
+        .credentials(SimCredentials::from_env());
     let handle = sim::start(config, SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
         .await
         .map_err(|e| {

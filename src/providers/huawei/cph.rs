@@ -11,7 +11,7 @@ use futures::stream::{self, BoxStream, StreamExt};
 use serde::Deserialize;
 use url::Url;
 
-use super::HuaweiClient;
+use super::{HuaweiClient, with_query};
 use crate::error::{Result, Target};
 use crate::model::{Arch, Image, OsType, Status, Visibility};
 use crate::providers::decode::{self, str_field};
@@ -44,14 +44,16 @@ impl Cph {
         project: &str,
         visibility: Visibility,
     ) -> Result<Vec<Image>> {
-        let mut url = base.clone();
-        url.set_path(&format!("/v1/{project}/cloud-phone/phone-images"));
         let image_type = match visibility {
             Visibility::Public => "public",
             Visibility::Private => "private",
             Visibility::Shared => "share",
         };
-        url.query_pairs_mut().append_pair("image_type", image_type);
+        let url = with_query(
+            base,
+            &format!("/v1/{project}/cloud-phone/phone-images"),
+            &[("image_type", image_type)],
+        );
         let answer: ImagesAnswer = self
             .client
             .http

@@ -7,7 +7,7 @@ use futures::stream::BoxStream;
 use serde::Deserialize;
 use url::Url;
 
-use super::HuaweiClient;
+use super::{HuaweiClient, with_query};
 use crate::error::{Error, Result, Target};
 use crate::http::pager::{self, CursorPage};
 use crate::model::{Arch, Image, OsType, Status, Visibility};
@@ -38,40 +38,30 @@ impl Ims {
     }
 
     fn first_url(&self, base: &Url, query: &ImageQuery) -> Url {
-        let mut url = base.clone();
-        url.set_path("/v2/images");
-        {
-            let mut q = url.query_pairs_mut();
-            q.append_pair("limit", &PAGE_CAP.to_string());
-            if let Some(v) = query.visibility.only() {
-                q.append_pair("visibility", v.as_str());
-            }
-            if let Some(name) = query.name.as_ref().and_then(|n| n.exact()) {
-                q.append_pair("name", name);
-            }
-            if let Some(t) = query.os_type {
-                match t {
-                    OsType::Linux => drop(q.append_pair("__os_type", "Linux")),
-                    OsType::Windows => drop(q.append_pair("__os_type", "Windows")),
-                    OsType::Android | OsType::Other => {}
-                }
-            }
-            if let Some(after) = query.created_after {
-                q.append_pair(
-                    "created_at",
-                    &format!("gt:{}", after.format("%Y-%m-%dT%H:%M:%SZ")),
-                );
-            } else if let Some(before) = query.created_before {
-                q.append_pair(
-                    "created_at",
-                    &format!("lt:{}", before.format("%Y-%m-%dT%H:%M:%SZ")),
-                );
-            }
-            if let Some(id) = &query.id {
-                q.append_pair("id", id);
-            }
+        let limit = PAGE_CAP.to_string();
+        let mut q: Vec<(&str, String)> = vec![("limit", limit)];
+        if let Some(v) = query.visibility.only() {
+            q.push(("visibility", v.as_str().to_string()));
         }
-        url
+        if let Some(name) = query.name.as_ref().and_then(|n| n.exact()) {
+            q.push(("name", name.to_string()));
+        }
+        match query.os_type {
+            Some(OsType::Linux) => q.push(("__os_type", "Linux".into())),
+            Some(OsType::Windows) => q.push(("__os_type", "Windows".into())),
+            _ => {}
+        }
+        // One created_at filter only: the API takes a single operator.
+        if let Some(after) = query.created_after {
+            q.push(("created_at", format!("gt:{}", after.format("%Y-%m-%dT%H:%M:%SZ"))));
+        } else if let Some(before) = query.created_before {
+            q.push(("created_at", format!("lt:{}", before.format("%Y-%m-%dT%H:%M:%SZ"))));
+        }
+        if let Some(id) = &query.id {
+            q.push(("id", id.clone()));
+        }
+        let pairs: Vec<(&str, &str)> = q.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        with_query(base, "/v2/images", &pairs)
     }
 }
 

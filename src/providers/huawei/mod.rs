@@ -106,9 +106,7 @@ impl HuaweiClient {
     }
 
     async fn discover_project(&self, target: &Target, region: &str) -> Result<String> {
-        let mut url = self.config.iam_endpoint.clone();
-        url.set_path("/v3/projects");
-        url.query_pairs_mut().append_pair("name", region);
+        let url = with_query(&self.config.iam_endpoint, "/v3/projects", &[("name", region)]);
         let list: ProjectList = self
             .http
             .call(target, || self.get(&url, None), |a| self.decode(target, a))
@@ -172,6 +170,16 @@ impl HuaweiClient {
         }
         decode::json(target, &answer, request_id)
     }
+}
+
+/// `base` with `path` and the query encoded as the official SDK puts it on the wire (sorted,
+/// RFC 3986: a space is `%20`), so the bytes sent are the bytes the SDK would send.
+pub fn with_query(base: &Url, path: &str, pairs: &[(&str, &str)]) -> Url {
+    let mut url = base.clone();
+    url.set_path(path);
+    let query = signer::encode_query(pairs);
+    url.set_query((!query.is_empty()).then_some(query.as_str()));
+    url
 }
 
 /// The error in a non-2xx Huawei answer: `{"error_code","error_msg","request_id"}` or Glance's

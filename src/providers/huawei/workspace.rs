@@ -6,7 +6,7 @@ use futures::stream::{self, BoxStream, StreamExt};
 use serde::Deserialize;
 use url::Url;
 
-use super::HuaweiClient;
+use super::{HuaweiClient, with_query};
 use crate::error::{Result, Target};
 use crate::http::pager::{self, OffsetPage};
 use crate::model::{Arch, Image, OsType, Visibility};
@@ -39,24 +39,20 @@ impl Workspace {
 }
 
 fn page_url(base: &Url, project: &str, query: &ImageQuery, offset: u64) -> Url {
-    let mut url = base.clone();
-    url.set_path(&format!("/v2/{project}/images"));
-    {
-        let mut q = url.query_pairs_mut();
-        match query.visibility.only() {
-            Some(Visibility::Public) => drop(q.append_pair("image_type", "gold")),
-            Some(Visibility::Private) => drop(q.append_pair("image_type", "private")),
-            _ => {}
-        }
-        match query.os_type {
-            Some(OsType::Linux) => drop(q.append_pair("os_type", "Linux")),
-            Some(OsType::Windows) => drop(q.append_pair("os_type", "Windows")),
-            _ => {}
-        }
-        q.append_pair("limit", &PAGE_CAP.to_string());
-        q.append_pair("offset", &offset.to_string());
+    let limit = PAGE_CAP.to_string();
+    let offset = offset.to_string();
+    let mut q: Vec<(&str, &str)> = vec![("limit", &limit), ("offset", &offset)];
+    match query.visibility.only() {
+        Some(Visibility::Public) => q.push(("image_type", "gold")),
+        Some(Visibility::Private) => q.push(("image_type", "private")),
+        _ => {}
     }
-    url
+    match query.os_type {
+        Some(OsType::Linux) => q.push(("os_type", "Linux")),
+        Some(OsType::Windows) => q.push(("os_type", "Windows")),
+        _ => {}
+    }
+    with_query(base, &format!("/v2/{project}/images"), &q)
 }
 
 impl Adapter for Workspace {

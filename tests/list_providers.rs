@@ -1,0 +1,203 @@
+//! End-to-end: each adapter lists a 2,600-image simulated catalog exactly once, in every auth
+//! mode, and the visibility and name filters return exactly the matching images.
+
+mod common;
+
+use std::collections::{BTreeSet, HashMap};
+
+use common::{Auth, Sim, list_json, stderr};
+use imgcat::providers::ProviderId;
+use imgcat::sim;
+
+const N: usize = 2600;
+
+/// The raw id field of each API.
+fn raw_id(p: ProviderId) -> &'static str {
+    match p {
+        ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace => "id",
+        ProviderId::HuaweiCph => "image_id",
+        ProviderId::TencentLegacy => "ImageId",
+        ProviderId::Zenlayer => "imageId",
+    }
+}
+
+fn raw_name(p: ProviderId) -> &'static str {
+    match p {
+        ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace => "name",
+        ProviderId::HuaweiCph => "image_name",
+        ProviderId::TencentLegacy => "ImageName",
+        ProviderId::Zenlayer => "imageName",
+    }
+}
+
+fn s<'a>(v: &'a serde_json::Value, k: &str) -> &'a str {
+    v.get(k).and_then(|x| x.as_str()).unwrap_or_default()
+}
+
+fn ids(images: &[serde_json::Value]) -> Vec<String> {
+    images.iter().map(|i| s(i, "id").to_string()).collect()
+}
+
+fn catalog_ids(p: ProviderId, keep: impl Fn(&serde_json::Value) -> bool) -> BTreeSet<String> {
+    sim::catalog(p, N)
+        .iter()
+        .filter(|v| keep(v))
+        .map(|v| s(v, raw_id(p)).to_string())
+        .collect()
+}
+
+fn assert_exactly_once(p: ProviderId, got: &[String], want: &BTreeSet<String>, what: &str) {
+    let set: BTreeSet<String> = got.iter().cloned().collect();
+    assert_eq!(set.len(), got.len(), "{p} {what}: an image was listed twice");
+    let missing: Vec<&String> = want.difference(&set).take(5).collect();
+    let extra: Vec<&String> = set.difference(want).take(5).collect();
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "{p} {what}: {} listed, {} expected; missing {missing:?}, unexpected {extra:?}",
+        got.len(),
+        want.len()
+    );
+}
+
+fn full_listing(p: ProviderId, modes: &[Auth]) {
+    let sim = Sim::with_images(N);
+    let want = catalog_ids(p, |_| true);
+    assert_eq!(want.len(), N, "{p}: catalog ids are unique");
+    for &mode in modes {
+        let (images, out) = list_json(&sim, p, mode, &[]);
+        assert!(out.status.success(), "{p} {mode:?}: {}", stderr(&out));
+        assert_exactly_once(p, &ids(&images), &want, &format!("{mode:?}"));
+        for img in &images {
+            assert_eq!(s(img, "provider"), p.as_str());
+            for field in ["region", "id", "visibility", "os_type", "status"] {
+                assert!(!s(img, field).is_empty(), "{p}: {field} missing in {img}");
+            }
+        }
+    }
+}
+
+#[test]
+fn huawei_ims_lists_everything_in_every_auth_mode() {
+    full_listing(
+        ProviderId::HuaweiIms,
+        &[Auth::Keys, Auth::KeysWithProject, Auth::Temporary, Auth::Token],
+    );
+}
+
+#[test]
+fn huawei_workspace_lists_everything_in_every_auth_mode() {
+    full_listing(
+        ProviderId::HuaweiWorkspace,
+        &[Auth::Keys, Auth::KeysWithProject, Auth::Temporary, Auth::Token],
+    );
+}
+
+#[test]
+fn huawei_cph_lists_everything_in_every_auth_mode() {
+    full_listing(
+        ProviderId::HuaweiCph,
+        &[Auth::Keys, Auth::KeysWithProject, Auth::Temporary, Auth::Token],
+    );
+}
+
+#[test]
+fn tencent_legacy_lists_everything() {
+    full_listing(ProviderId::TencentLegacy, &[Auth::Keys, Auth::Temporary]);
+}
+
+#[test]
+fn zenlayer_lists_everything_with_keys_and_bearer_token() {
+    full_listing(ProviderId::Zenlayer, &[Auth::Keys, Auth::Token]);
+}
+
+/// The documented visibility of a raw catalog entry.
+fn raw_visibility(p: ProviderId, v: &serde_json::Value) -> &'static str {
+    match p {
+        ProviderId::HuaweiIms => match s(v, "visibility") {
+            "public" => "public",
+            "shared" => "shared",
+            _ => "private",
+        },
+        ProviderId::HuaweiWorkspace => match s(v, "image_type") {
+            "gold" => "public",
+            _ => "private",
+        },
+        ProviderId::HuaweiCph => match v.get("is_public").and_then(|x| x.as_i64()) {
+            Some(1) => "public",
+            _ => "private-or-shared",
+        },
+        ProviderId::TencentLegacy => match s(v, "ImageType") {
+            "PUBLIC_IMAGE" | "MARKET_IMAGE" => "public",
+            "SHARED_IMAGE" => "shared",
+            _ => "private",
+        },
+        ProviderId::Zenlayer => match s(v, "imageType") {
+            "PUBLIC_IMAGE" => "public",
+            _ => "private",
+        },
+    }
+}
+
+fn filters_match_exactly(p: ProviderId) {
+    let sim = Sim::with_images(N);
+    for vis in ["public", "private"] {
+        let (images, out) = list_json(&sim, p, Auth::Keys, &["--visibility", vis]);
+        assert!(out.status.success(), "{p} {vis}: {}", stderr(&out));
+        assert!(!images.is_empty(), "{p}: the catalog has {vis} images");
+        for img in &images {
+            assert_eq!(s(img, "visibility"), vis, "{p}: {img}");
+        }
+        if p != ProviderId::HuaweiCph {
+            let want = catalog_ids(p, |v| raw_visibility(p, v) == vis);
+            assert_exactly_once(p, &ids(&images), &want, vis);
+        } else if vis == "public" {
+            let want = catalog_ids(p, |v| raw_visibility(p, v) == "public");
+            assert_exactly_once(p, &ids(&images), &want, vis);
+        }
+    }
+
+    // A name with spaces and non-ASCII characters, and every image that has it.
+    let catalog = sim::catalog(p, N);
+    let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
+    for v in &catalog {
+        by_name.entry(s(v, raw_name(p))).or_default().push(s(v, raw_id(p)));
+    }
+    let name = by_name
+        .keys()
+        .copied()
+        .filter(|n| n.contains(' ') && !n.is_ascii())
+        .min()
+        .unwrap_or_else(|| panic!("{p}: the catalog has a name with spaces and non-ASCII"));
+    let want: BTreeSet<String> = by_name[name].iter().map(|s| s.to_string()).collect();
+    let (images, out) = list_json(&sim, p, Auth::Keys, &["--name", name]);
+    assert!(out.status.success(), "{p} --name {name:?}: {}", stderr(&out));
+    assert_exactly_once(p, &ids(&images), &want, &format!("--name {name:?}"));
+    for img in &images {
+        assert_eq!(s(img, "name"), name);
+    }
+}
+
+#[test]
+fn huawei_ims_filters() {
+    filters_match_exactly(ProviderId::HuaweiIms);
+}
+
+#[test]
+fn huawei_workspace_filters() {
+    filters_match_exactly(ProviderId::HuaweiWorkspace);
+}
+
+#[test]
+fn huawei_cph_filters() {
+    filters_match_exactly(ProviderId::HuaweiCph);
+}
+
+#[test]
+fn tencent_legacy_filters() {
+    filters_match_exactly(ProviderId::TencentLegacy);
+}
+
+#[test]
+fn zenlayer_filters() {
+    filters_match_exactly(ProviderId::Zenlayer);
+}
