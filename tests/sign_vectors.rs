@@ -277,3 +277,82 @@ fn zenlayer_matches_sdk() {
     }
     report.finish("zenlayer_vectors.json", cases.len());
 }
+
+mod no_panic {
+    //! `verify` must never panic, whatever a client sends.
+    use super::*;
+    use proptest::prelude::*;
+
+    fn header_map(pairs: &[(String, Vec<u8>)]) -> http::HeaderMap {
+        let mut h = http::HeaderMap::new();
+        for (k, v) in pairs {
+            if let (Ok(k), Ok(v)) = (
+                http::HeaderName::from_bytes(k.as_bytes()),
+                http::HeaderValue::from_bytes(v),
+            ) {
+                h.append(k, v);
+            }
+        }
+        h
+    }
+
+    fn any_headers() -> impl Strategy<Value = Vec<(String, Vec<u8>)>> {
+        let name = prop_oneof![
+            Just("authorization".to_owned()),
+            Just("x-sdk-date".to_owned()),
+            Just("host".to_owned()),
+            Just("x-zc-timestamp".to_owned()),
+            Just("x-zc-signature-method".to_owned()),
+            Just("content-type".to_owned()),
+            "[a-z_-]{1,12}",
+        ];
+        let value = prop_oneof![
+            Just(
+                b"SDK-HMAC-SHA256 Access=AK, SignedHeaders=host;x-sdk-date, Signature=00".to_vec()
+            ),
+            Just(
+                b"ZC2-HMAC-SHA256 Credential=AK, SignedHeaders=content-type;host, Signature=00"
+                    .to_vec()
+            ),
+            Just(b"ZC2-HMAC-SHA256".to_vec()),
+            Just(b"20240102T030405Z".to_vec()),
+            proptest::collection::vec(any::<u8>(), 0..40),
+        ];
+        proptest::collection::vec((name, value), 0..8)
+    }
+
+    proptest! {
+        #[test]
+        fn huawei_verify_never_panics(
+            method in "\\PC{0,6}",
+            path in "\\PC{0,30}",
+            query in proptest::option::of("\\PC{0,40}"),
+            headers in any_headers(),
+            body in proptest::collection::vec(any::<u8>(), 0..20),
+        ) {
+            let h = header_map(&headers);
+            let _ = huawei::verify(&method, &path, query.as_deref(), &h, &body, &|_| Some("k".into()), Utc::now());
+        }
+
+        #[test]
+        fn tencent_verify_never_panics(
+            params in proptest::collection::vec(
+                (prop_oneof![Just("Signature".to_owned()), Just("SecretId".to_owned()),
+                             Just("SignatureMethod".to_owned()), "\\PC{0,10}"], "\\PC{0,20}"),
+                0..10),
+            method in "\\PC{0,6}",
+        ) {
+            let _ = tencent_v2::verify(&method, "h", "/p", &params, &|_| Some("k".into()));
+        }
+
+        #[test]
+        fn zenlayer_verify_never_panics(
+            host in "\\PC{0,20}",
+            headers in any_headers(),
+            body in proptest::collection::vec(any::<u8>(), 0..20),
+        ) {
+            let h = header_map(&headers);
+            let _ = zenlayer::verify(&host, &h, &body, &|_| Some("k".into()));
+        }
+    }
+}
