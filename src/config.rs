@@ -78,8 +78,9 @@ pub struct HuaweiConfig {
     pub auth: HuaweiAuth,
     /// Project id; discovered through IAM when absent.
     pub project_id: Option<String>,
-    /// IAM endpoint for project discovery.
-    pub iam_endpoint: Url,
+    /// IAM endpoint for project discovery (`HUAWEICLOUD_SDK_IAM_ENDPOINT`); when unset, the
+    /// region's own IAM endpoint, as the SDK does.
+    pub iam_endpoint: Option<Url>,
 }
 
 /// Tencent Cloud API 2.0 settings.
@@ -108,9 +109,6 @@ pub enum ZenlayerAuth {
     /// `Authorization: Bearer <token>`.
     Bearer(Secret),
 }
-
-/// Default IAM endpoint.
-pub const DEFAULT_IAM_ENDPOINT: &str = "https://iam.myhuaweicloud.com";
 
 /// The environment variables that hold a provider's credentials, for error messages.
 pub fn credential_vars(p: ProviderId) -> &'static str {
@@ -176,10 +174,10 @@ pub fn huawei(env: &Env) -> Result<HuaweiConfig> {
             return Err(missing("huawei", credential_vars(ProviderId::HuaweiIms)));
         }
     };
-    let iam = env
+    let iam_endpoint = env
         .get("HUAWEICLOUD_SDK_IAM_ENDPOINT")
-        .unwrap_or(DEFAULT_IAM_ENDPOINT);
-    let iam_endpoint = parse_endpoint(iam)
+        .map(parse_endpoint)
+        .transpose()
         .map_err(|e| Error::Config(format!("huawei: HUAWEICLOUD_SDK_IAM_ENDPOINT: {e}")))?;
     Ok(HuaweiConfig {
         auth,

@@ -147,6 +147,33 @@ pub fn select_providers(given: &[String], env: &Env, sim: bool) -> Result<Vec<Pr
     Ok(out)
 }
 
+/// Whether `r` is a region of `p`. Zenlayer publishes no zone list (its SDK has none either):
+/// any zone-shaped id (`FRA-A`) is taken and the API says whether it exists; `all` asks
+/// DescribeZones.
+pub fn is_region_of(p: ProviderId, r: &str) -> bool {
+    match p {
+        ProviderId::Zenlayer => {
+            r == "all"
+                || (!r.is_empty()
+                    && r.split('-').all(|part| {
+                        !part.is_empty()
+                            && part.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                    }))
+        }
+        _ => regions::regions(p).contains(&r),
+    }
+}
+
+fn valid_list(p: ProviderId) -> String {
+    match p {
+        ProviderId::Zenlayer => format!(
+            "zone ids such as {} (`imgcat regions -p zenlayer` asks DescribeZones), or all",
+            regions::regions(p).join(", ")
+        ),
+        _ => regions::regions(p).join(", "),
+    }
+}
+
 /// The regions to list for `p`: the `--region` values valid for it, else its environment
 /// default (or, under `--sim`, its demo region).
 pub fn regions_for(p: ProviderId, given: &[String], env: &Env, sim: bool) -> Result<Vec<String>> {
@@ -187,13 +214,11 @@ pub fn regions_for(p: ProviderId, given: &[String], env: &Env, sim: bool) -> Res
 /// Checks that every `--region` value is a region of at least one selected provider.
 pub fn check_regions_known(providers: &[ProviderId], given: &[String]) -> Result<()> {
     for r in given {
-        let known = providers.iter().any(|p| {
-            regions::regions(*p).contains(&r.as_str()) || (*p == ProviderId::Zenlayer && r == "all")
-        });
+        let known = providers.iter().any(|p| is_region_of(*p, r));
         if !known {
             let valid: Vec<String> = providers
                 .iter()
-                .map(|p| format!("{p}: {}", regions::regions(*p).join(", ")))
+                .map(|p| format!("{p}: {}", valid_list(*p)))
                 .collect();
             return Err(Error::Usage(format!(
                 "unknown region '{r}'; valid regions are {}",

@@ -14,7 +14,7 @@ use serde::Deserialize;
 use tokio::sync::OnceCell;
 use url::Url;
 
-use super::{Adapter, ProviderId, decode};
+use super::{Adapter, ProviderId, decode, regions};
 use crate::config::{HuaweiAuth, HuaweiConfig};
 use crate::error::{ApiError, Error, Result, Target};
 use crate::http::{Answer, HttpClient};
@@ -43,6 +43,18 @@ pub fn adapter(
         ProviderId::HuaweiCph => Arc::new(Cph::new(client, endpoint)),
         _ => Arc::new(Ims::new(client, endpoint)),
     }
+}
+
+/// The `User-Agent` imgcat sends (and, as the SDK does, signs).
+pub const USER_AGENT: &str = concat!("imgcat/", env!("CARGO_PKG_VERSION"));
+
+/// What a request is for: headers differ.
+#[derive(Clone, Copy)]
+enum Call<'a> {
+    /// IMS, Workspace, CPH: with the project id to send.
+    Service(Option<&'a str>),
+    /// IAM project discovery.
+    Iam,
 }
 
 #[derive(Deserialize)]
@@ -106,25 +118,45 @@ impl HuaweiClient {
     }
 
     async fn discover_project(&self, target: &Target, region: &str) -> Result<String> {
-        let url = with_query(&self.config.iam_endpoint, "/v3/projects", &[("name", region)]);
+        let iam = match &self.config.iam_endpoint {
+            Some(u) => u.clone(),
+            None => Url::parse(&regions::huawei_iam_endpoint(region))
+                .map_err(|e| Error::Config(format!("{target}: bad IAM endpoint: {e}")))?,
+        };
+        let url = with_query(&iam, "/v3/projects", &[("name", region)]);
         let list: ProjectList = self
             .http
-            .call(target, || self.get(&url, None), |a| self.decode(target, a))
+            .call(target, || self.request(&url, Call::Iam), |a| self.decode(target, a))
             .await?;
-        list.projects
-            .into_iter()
-            .next()
-            .map(|p| p.id)
-            .ok_or_else(|| {
-                Error::Config(format!(
-                    "{target}: IAM knows no project named '{region}' for these credentials; set HUAWEICLOUD_SDK_PROJECT_ID or check the region"
-                ))
-            })
+        match list.projects.as_slice() {
+            [one] => Ok(one.id.clone()),
+            [] => Err(Error::Config(format!(
+                "{target}: IAM knows no project named '{region}' for these credentials; set HUAWEICLOUD_SDK_PROJECT_ID or check the region"
+            ))),
+            many => Err(Error::Config(format!(
+                "{target}: IAM returned {} projects named '{region}'; set HUAWEICLOUD_SDK_PROJECT_ID to the one to use",
+                many.len()
+            ))),
+        }
     }
 
-    /// A GET to `url`, authenticated; `project_id` is sent as `X-Project-Id` in AK/SK mode.
+    /// A GET to a service, authenticated; `project_id` is sent as `X-Project-Id` in AK/SK mode.
     pub fn get(&self, url: &Url, project_id: Option<&str>) -> Result<reqwest::Request> {
-        let mut headers: Vec<(&str, &str)> = vec![("Content-Type", "application/json")];
+        self.request(url, Call::Service(project_id))
+    }
+
+    /// A GET built and signed as the official SDK builds it: a service call carries
+    /// `Content-Type` and `X-Project-Id`, an IAM call neither; every header without `_` is
+    /// signed, `User-Agent` included.
+    fn request(&self, url: &Url, call: Call<'_>) -> Result<reqwest::Request> {
+        let mut headers: Vec<(&str, &str)> = vec![("User-Agent", USER_AGENT)];
+        let project_id = match call {
+            Call::Service(p) => {
+                headers.push(("Content-Type", "application/json"));
+                p
+            }
+            Call::Iam => None,
+        };
         let mut builder = self.http.reqwest().get(url.clone());
         match &self.config.auth {
             HuaweiAuth::AkSk {
