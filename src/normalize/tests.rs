@@ -360,3 +360,13 @@ fn bare_bitness_and_arch_words_in_text() {
         "arm inside a word is not Arm"
     );
 }
+
+proptest::proptest! {
+    #[test]
+    fn never_panics(text in ".*") {
+        let info = os_info(&text);
+        if let Some(family) = &info.family {
+            proptest::prop_assert!(FAMILIES.contains(&family.as_str()));
+        }
+    }
+}

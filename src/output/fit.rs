@@ -1,7 +1,7 @@
 //! Fitting table columns into a terminal width: which columns to drop, how wide the rest may be,
 //! and display-width-aware truncation. Pure functions, no I/O.
 
-use unicode_width::UnicodeWidthChar;
+use unicode_width::UnicodeWidthStr;
 
 /// The marker that ends a truncated cell.
 pub(crate) const ELLIPSIS: char = '…';
@@ -71,9 +71,10 @@ pub(crate) fn fit(columns: &[ColumnFit], width: usize, sep: usize) -> Vec<Option
         .collect()
 }
 
-/// The display width of `text` (East Asian wide characters count 2).
+/// The display width of `text` (East Asian wide characters count 2), measured as comfy-table
+/// measures it.
 pub(crate) fn display_width(text: &str) -> usize {
-    text.chars().map(|c| c.width().unwrap_or(0)).sum()
+    UnicodeWidthStr::width(text)
 }
 
 /// `text` cut to at most `width` display columns, ending in [`ELLIPSIS`] when cut.
@@ -84,15 +85,15 @@ pub(crate) fn truncate(text: &str, width: usize) -> String {
     if width == 0 {
         return String::new();
     }
+    // Widths of strings are not always sums of widths of chars (emoji sequences, variation
+    // selectors), so measure the growing prefix; it stops at `width` columns, so this is cheap.
     let mut out = String::new();
-    let mut used = 0;
     for c in text.chars() {
-        let w = c.width().unwrap_or(0);
-        if used + w > width - 1 {
+        out.push(c);
+        if display_width(&out) > width - 1 {
+            out.pop();
             break;
         }
-        out.push(c);
-        used += w;
     }
     out.push(ELLIPSIS);
     out

@@ -421,3 +421,60 @@ fn render_one_every_format() {
     assert!(text.contains(r#"{"a":[1,2.5,true],"b":"yes"}"#), "{text}");
     assert!(!text.contains('\u{1b}'), "{text}");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn arbitrary_image() -> impl Strategy<Value = Image> {
+        (
+            any::<String>(),
+            "[a-z0-9-]{1,40}",
+            any::<Option<String>>(),
+            any::<Option<u64>>(),
+        )
+            .prop_map(|(name, id, description, size)| {
+                let mut image = Image::new(ProviderId::HuaweiIms, "cn-north-4", id, name);
+                image.description = description;
+                image.size = size;
+                image
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn table_never_exceeds_the_width(
+            images in proptest::collection::vec(arbitrary_image(), 0..6),
+            width in 20u16..200,
+        ) {
+            let text = table(&images, Some(width), false);
+            for line in text.lines() {
+                prop_assert!(display_width(line) <= width as usize, "{line:?}");
+            }
+            let options = OutputOptions {
+                columns: Some(vec!["name,description,id".into()]),
+                width: Some(width),
+                ..OutputOptions::default()
+            };
+            let text = render(Format::Table, options, &[&images]);
+            for line in text.lines() {
+                prop_assert!(display_width(line) <= width as usize, "{line:?}");
+            }
+        }
+
+        #[test]
+        fn machine_formats_round_trip(images in proptest::collection::vec(arbitrary_image(), 0..4)) {
+            let json = render(Format::Json, OutputOptions::default(), &[&images]);
+            prop_assert_eq!(&parse_json_array(&json), &images);
+            let yaml = render(Format::Yaml, OutputOptions::default(), &[&images]);
+            let parsed: Vec<Image> = serde_norway::from_str(&yaml).map_err(|e| TestCaseError::fail(e.to_string()))?;
+            prop_assert_eq!(&parsed, &images);
+            let csv = render(Format::Csv, OutputOptions::default(), &[&images]);
+            let (_, rows) = read_csv(&csv);
+            prop_assert_eq!(rows.len(), images.len());
+            for (row, image) in rows.iter().zip(&images) {
+                prop_assert_eq!(&row[3], &image.name);
+            }
+        }
+    }
+}
