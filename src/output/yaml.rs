@@ -25,7 +25,7 @@ impl<W: Write> YamlSink<W> {
 }
 
 /// One image as a one-item YAML sequence (`- key: value` lines), ending in a newline.
-pub(crate) fn item(image: &Image) -> io::Result<String> {
+fn item(image: &Image) -> io::Result<String> {
     serde_norway::to_string(std::slice::from_ref(image)).map_err(io::Error::other)
 }
 
