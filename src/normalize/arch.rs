@@ -19,7 +19,11 @@ pub fn arch_from_token(s: &str) -> Option<Arch> {
 
 /// The architecture named in lower-case free text; the rules are on [`super::os_info`].
 pub(crate) fn from_text(lower: &str) -> Option<Arch> {
-    let any_word = |words: &[&str]| words.iter().any(|w| word_positions(lower, w).next().is_some());
+    let any_word = |words: &[&str]| {
+        words
+            .iter()
+            .any(|w| word_positions(lower, w).next().is_some())
+    };
     let bits32 = has_bitness(lower, "32");
     if any_word(&["arm", "arm64", "aarch64", "armv8", "kunpeng"]) {
         return (!bits32).then_some(Arch::Arm64);

@@ -148,7 +148,10 @@ pub(crate) fn has_word(lower: &str, word: &str) -> bool {
 
 /// Byte offsets where `word` occurs in `haystack` not preceded and not followed by an ASCII
 /// letter.
-pub(crate) fn word_positions<'h>(haystack: &'h str, word: &'h str) -> impl Iterator<Item = usize> + 'h {
+pub(crate) fn word_positions<'h>(
+    haystack: &'h str,
+    word: &'h str,
+) -> impl Iterator<Item = usize> + 'h {
     haystack.match_indices(word).filter_map(move |(start, _)| {
         let before = haystack[..start].chars().next_back();
         let after = haystack[start + word.len()..].chars().next();

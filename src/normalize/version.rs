@@ -37,7 +37,9 @@ pub(crate) fn after_family(family: &str, rest: &str) -> Option<String> {
             s = &s[1..];
             break;
         }
-        let word_len = s.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(s.len());
+        let word_len = s
+            .find(|c: char| !c.is_ascii_alphabetic())
+            .unwrap_or(s.len());
         if word_len == 0 || skipped >= MAX_FILLERS || !FILLERS.contains(&&s[..word_len]) {
             return None;
         }
@@ -71,13 +73,13 @@ fn number_len(s: &str) -> usize {
     let bytes = s.as_bytes();
     let mut end = 0;
     while end < bytes.len() {
-        if bytes[end].is_ascii_digit() {
-            end += 1;
-        } else if bytes[end] == b'.' && bytes.get(end + 1).is_some_and(u8::is_ascii_digit) {
-            end += 1;
-        } else {
+        let digit = bytes[end].is_ascii_digit();
+        let dot_then_digit =
+            bytes[end] == b'.' && bytes.get(end + 1).is_some_and(u8::is_ascii_digit);
+        if !(digit || dot_then_digit) {
             break;
         }
+        end += 1;
     }
     end
 }
@@ -111,7 +113,9 @@ fn qualifier(after: &str) -> Option<String> {
         return Some("r2".to_string());
     }
     let rest = t.strip_prefix("sp")?.trim_start_matches(' ');
-    let digits = rest.find(|c: char| !c.is_ascii_digit()).unwrap_or(rest.len());
+    let digits = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
     if digits == 0 || !ends_word(&rest[digits..]) {
         return None;
     }

@@ -1,11 +1,38 @@
 //! Renderers: table, json, ndjson, csv, yaml. Stdout carries data only.
 //!
 //! A [`Sink`] receives images in batches, in their final order, and writes them as they come
-//! (json, ndjson, csv and yaml stream; table buffers to fit the terminal).
+//! (json, ndjson, csv and yaml stream; table buffers to fit the terminal). [`render_one`] prints
+//! one image for `imgcat show`. [`fields`] knows the field names (columns, sort keys) and
+//! [`sort`] orders images.
+//!
+//! What each format prints for an empty listing: json `[]`, yaml `[]`, csv the header row,
+//! ndjson and table nothing.
+
+mod csv;
+pub mod fields;
+mod fit;
+mod json;
+mod ndjson;
+mod show;
+pub mod sort;
+mod table;
+mod yaml;
+
+#[cfg(test)]
+mod tests;
 
 use std::io::{self, Write};
 
 use crate::model::Image;
+
+pub use self::csv::CsvSink;
+pub use self::fields::{Field, parse_columns};
+pub use self::json::JsonSink;
+pub use self::ndjson::NdjsonSink;
+pub use self::show::render_one;
+pub use self::sort::{SortKey, parse_sort_keys, sort_images};
+pub use self::table::{TABLE_COLUMNS, TableSink, WIDE_COLUMNS};
+pub use self::yaml::YamlSink;
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -26,7 +53,10 @@ pub enum Format {
 /// Rendering options.
 #[derive(Debug, Clone, Default)]
 pub struct OutputOptions {
-    /// Columns (Image field names) for table and csv; `None` = the format's default set.
+    /// Columns (Image field names or aliases, see [`Field`]; an entry may hold several separated
+    /// by commas) for table and csv; `None` = the format's default set ([`TABLE_COLUMNS`], or
+    /// [`WIDE_COLUMNS`] with `wide`; every field for csv). json, ndjson and yaml always carry the
+    /// whole image, but the names are still checked.
     pub columns: Option<Vec<String>>,
     /// Table: show every default column untruncated.
     pub wide: bool,
@@ -45,12 +75,28 @@ pub trait Sink {
     fn finish(&mut self) -> io::Result<()>;
 }
 
-/// A sink for `format` writing to `out`.
+/// A sink for `format` writing to `out`. Fails (with a message listing the valid names) when
+/// `options.columns` names an unknown column.
 pub fn sink<'a>(
     format: Format,
     out: Box<dyn Write + 'a>,
     options: OutputOptions,
 ) -> Result<Box<dyn Sink + 'a>, String> {
-    let _ = (format, out, options);
-    todo!("output sinks")
+    let columns = options.columns.as_deref().map(parse_columns).transpose()?;
+    Ok(match format {
+        Format::Table => Box::new(TableSink::new(
+            out,
+            columns,
+            options.wide,
+            options.width,
+            options.color,
+        )),
+        Format::Json => Box::new(JsonSink::new(out)),
+        Format::Ndjson => Box::new(NdjsonSink::new(out)),
+        Format::Csv => Box::new(CsvSink::new(
+            out,
+            columns.unwrap_or_else(|| Field::ALL.to_vec()),
+        )),
+        Format::Yaml => Box::new(YamlSink::new(out)),
+    })
 }

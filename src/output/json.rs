@@ -1,0 +1,56 @@
+//! `json`: one JSON array, streamed: `[` on the first image, one compact object a line, `]` at
+//! the end. An empty listing is `[]`.
+
+use std::io::{self, Write};
+
+use super::Sink;
+use crate::model::Image;
+
+/// Streams images as one JSON array, one compact object a line:
+///
+/// ```text
+/// [
+/// {"provider":"huawei-ims",...},
+/// {"provider":"zenlayer",...}
+/// ]
+/// ```
+pub struct JsonSink<W: Write> {
+    out: W,
+    written: usize,
+    finished: bool,
+}
+
+impl<W: Write> JsonSink<W> {
+    /// A sink writing to `out`.
+    pub fn new(out: W) -> Self {
+        JsonSink {
+            out,
+            written: 0,
+            finished: false,
+        }
+    }
+}
+
+impl<W: Write> Sink for JsonSink<W> {
+    fn write(&mut self, images: &[Image]) -> io::Result<()> {
+        for image in images {
+            let lead: &[u8] = if self.written == 0 { b"[\n" } else { b",\n" };
+            self.out.write_all(lead)?;
+            // Counted before serializing: once the lead is out, a later `finish` must close the
+            // array even if this object fails half-way.
+            self.written += 1;
+            serde_json::to_writer(&mut self.out, image)?;
+        }
+        self.out.flush()
+    }
+
+    fn finish(&mut self) -> io::Result<()> {
+        if self.finished {
+            return Ok(());
+        }
+        self.finished = true;
+        let end: &[u8] = if self.written == 0 { b"[]\n" } else { b"\n]\n" };
+        self.out.write_all(end)?;
+        self.out.flush()
+    }
+}
