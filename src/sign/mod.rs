@@ -3,6 +3,7 @@
 //! Each signer is proven byte for byte against vectors produced by the provider's official SDK
 //! (`tests/fixtures/*_vectors.json`, made by `scripts/gen_vectors.py`).
 
+mod crypto;
 pub mod huawei;
 pub mod tencent_v2;
 pub mod zenlayer;
