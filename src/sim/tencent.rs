@@ -1,0 +1,224 @@
+//! Tencent Cloud API 2.0: `GET` or `POST` (form body) `/v2/index.php?Action=DescribeImages`.
+//! Errors come with HTTP 200 as `{"Response":{"Error":{"Code","Message"},"RequestId"}}`.
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::response::Response;
+use http::{HeaderMap, Method, StatusCode, Uri};
+
+use super::catalog::{Entry, Kind};
+use super::paging::offset_page;
+use super::reply::{self, first, form_pairs, parse_uint};
+use super::server::Shared;
+use super::stats::SimApi;
+use super::{auth, regions};
+
+const DEFAULT_LIMIT: u64 = 20;
+const MAX_LIMIT: u64 = 100;
+const VERSION: &str = "2017-03-12";
+const MAX_FILTERS: usize = 10;
+const MAX_VALUES: usize = 5;
+
+/// `Filters.N.Name` / `Filters.N.Values.M`, grouped by N.
+type Filters = BTreeMap<String, (Option<String>, Vec<String>)>;
+
+fn collect_filters(params: &[(String, String)]) -> Filters {
+    let mut out = Filters::new();
+    for (k, v) in params {
+        let Some(rest) = k.strip_prefix("Filters.") else {
+            continue;
+        };
+        let Some((n, field)) = rest.split_once('.') else {
+            continue;
+        };
+        let slot = out.entry(n.to_string()).or_default();
+        if field == "Name" {
+            slot.0 = Some(v.clone());
+        } else if field.starts_with("Values.") {
+            slot.1.push(v.clone());
+        }
+    }
+    out
+}
+
+/// `GET|POST /v2/index.php`.
+pub(crate) async fn handle(
+    State(st): State<Shared>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let rid = reply::request_uuid();
+    let fail = |code: &str, msg: &str| reply::tencent_error(StatusCode::OK, &rid, code, msg);
+    let mut params = form_pairs(uri.query().unwrap_or_default().as_bytes());
+    if method == Method::POST {
+        params.extend(form_pairs(&body));
+    }
+    let host = headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
+    let Some(action) = first(&params, "Action") else {
+        return fail(
+            "MissingParameter",
+            "The request is missing a required parameter `Action`.",
+        );
+    };
+    if let Err(r) = auth::tencent(&st, method.as_str(), host, &params, &rid) {
+        return r;
+    }
+    if action != "DescribeImages" {
+        return fail(
+            "InvalidAction",
+            &format!("The action `{action}` is not supported."),
+        );
+    }
+    match first(&params, "Region") {
+        None => {
+            return fail(
+                "MissingParameter",
+                "The request is missing a required parameter `Region`.",
+            );
+        }
+        Some(r) if !regions::tencent(r) => {
+            return fail(
+                "UnsupportedRegion",
+                &format!("The region `{r}` is not supported."),
+            );
+        }
+        Some(_) => {}
+    }
+    match first(&params, "Version") {
+        None => {
+            return fail(
+                "MissingParameter",
+                "The request is missing a required parameter `Version`.",
+            );
+        }
+        Some(VERSION) => {}
+        Some(v) => {
+            return fail(
+                "NoSuchVersion",
+                &format!("The version `{v}` does not exist; use {VERSION}."),
+            );
+        }
+    }
+    let image_ids: Vec<&str> = params
+        .iter()
+        .filter(|(k, _)| k.starts_with("ImageIds."))
+        .map(|(_, v)| v.as_str())
+        .collect();
+    let filters = collect_filters(&params);
+    if !image_ids.is_empty() && !filters.is_empty() {
+        return fail(
+            "InvalidParameter.InvalidParameterCoexistImageIdsFilters",
+            "ImageIds and Filters cannot be specified at the same time.",
+        );
+    }
+    let limit = match first(&params, "Limit") {
+        None => DEFAULT_LIMIT,
+        Some(s) => match parse_uint(s) {
+            Some(l) if (1..=MAX_LIMIT).contains(&l) => l,
+            _ => {
+                return fail(
+                    "InvalidParameterValue.InvalidParameterValueLimit",
+                    &format!(
+                        "The value of `Limit` must be an integer from 1 to {MAX_LIMIT}, got `{s}`."
+                    ),
+                );
+            }
+        },
+    } as usize;
+    let offset = match first(&params, "Offset") {
+        None => 0,
+        Some(s) => match parse_uint(s).and_then(|o| usize::try_from(o).ok()) {
+            Some(o) => o,
+            None => {
+                return fail(
+                    "InvalidParameterValue",
+                    &format!("The value of `Offset` must be a non-negative integer, got `{s}`."),
+                );
+            }
+        },
+    };
+    if filters.len() > MAX_FILTERS {
+        return fail("InvalidParameterValue", "At most 10 Filters may be given.");
+    }
+    let mut by_id: Vec<String> = Vec::new();
+    let mut by_type: Vec<Kind> = Vec::new();
+    let mut by_name: Vec<String> = Vec::new();
+    let (mut want_id, mut want_type, mut want_name) = (false, false, false);
+    for (name, values) in filters.values() {
+        if values.len() > MAX_VALUES {
+            return fail(
+                "InvalidParameterValue",
+                "At most 5 Filters.Values may be given per filter.",
+            );
+        }
+        match name.as_deref() {
+            Some("image-id") => {
+                want_id = true;
+                by_id.extend(values.iter().cloned());
+            }
+            Some("image-type") => {
+                want_type = true;
+                for v in values {
+                    by_type.push(match v.as_str() {
+                        "PUBLIC_IMAGE" => Kind::Public,
+                        "PRIVATE_IMAGE" => Kind::Private,
+                        "SHARED_IMAGE" => Kind::Shared,
+                        "MARKET_IMAGE" => Kind::Market,
+                        _ => {
+                            return fail(
+                                "InvalidFilter",
+                                &format!("Invalid image-type value `{v}`."),
+                            );
+                        }
+                    });
+                }
+            }
+            Some("image-name") => {
+                want_name = true;
+                by_name.extend(values.iter().cloned());
+            }
+            Some(other) => {
+                return fail("InvalidFilter", &format!("Unknown filter name `{other}`."));
+            }
+            None => return fail("InvalidFilter", "A filter is missing its Name."),
+        }
+    }
+    if !image_ids.is_empty() {
+        want_id = true;
+        by_id.extend(image_ids.iter().map(|s| s.to_string()));
+    }
+    let filtered = want_id || want_type || want_name;
+    let keep = |e: &Entry| {
+        (!want_id || by_id.iter().any(|v| *v == e.id))
+            && (!want_type || by_type.contains(&e.facets.kind))
+            && (!want_name || by_name.iter().any(|v| *v == e.name))
+    };
+    let page = offset_page(
+        &st,
+        SimApi::Tencent,
+        &st.tencent,
+        filtered,
+        keep,
+        offset,
+        limit,
+    );
+    let suffix = format!(
+        ",\"TotalCount\":{},\"RequestId\":{}}}}}",
+        page.total,
+        reply::js(&rid)
+    );
+    let body = reply::join_items(
+        "{\"Response\":{\"ImageSet\":",
+        page.items.iter().map(|e| &e.bytes),
+        &suffix,
+        page.byte_len(),
+    );
+    reply::json_bytes(StatusCode::OK, &rid, body)
+}
