@@ -13,6 +13,14 @@ use crate::output::Sink;
 use crate::providers::Adapter;
 use crate::query::ImageQuery;
 
+/// Watches a listing's progress (the terminal display implements it).
+pub trait Observer {
+    /// `n` more images were delivered.
+    fn images(&self, n: usize);
+    /// `done` targets have finished, successfully or not.
+    fn target_done(&self, done: usize);
+}
+
 /// One (provider, region) to list.
 #[derive(Clone)]
 pub struct Job {
@@ -59,7 +67,12 @@ pub enum Delivery<'s> {
 /// Lists every job concurrently and delivers the images in job order.
 ///
 /// The sink's `finish` is not called here: the caller always calls it, also after errors.
-pub async fn run(jobs: Vec<Job>, query: Arc<ImageQuery>, mut delivery: Delivery<'_>) -> Outcome {
+pub async fn run(
+    jobs: Vec<Job>,
+    query: Arc<ImageQuery>,
+    mut delivery: Delivery<'_>,
+    progress: Option<&dyn Observer>,
+) -> Outcome {
     let mut receivers = Vec::with_capacity(jobs.len());
     let mut tasks = Vec::with_capacity(jobs.len());
     for job in jobs {
@@ -92,7 +105,11 @@ pub async fn run(jobs: Vec<Job>, query: Arc<ImageQuery>, mut delivery: Delivery<
                     break;
                 }
                 Ok(mut images) => match &mut delivery {
+                    _ if images.is_empty() => {}
                     Delivery::Collect(all) => {
+                        if let Some(p) = progress {
+                            p.images(images.len());
+                        }
                         outcome.printed += images.len() as u64;
                         all.append(&mut images);
                     }
@@ -107,6 +124,9 @@ pub async fn run(jobs: Vec<Job>, query: Arc<ImageQuery>, mut delivery: Delivery<
                                 break 'jobs;
                             }
                             outcome.printed += images.len() as u64;
+                            if let Some(p) = progress {
+                                p.images(images.len());
+                            }
                         }
                         if limit.is_some_and(|max| outcome.printed >= max) {
                             outcome.succeeded += 1;
@@ -118,6 +138,9 @@ pub async fn run(jobs: Vec<Job>, query: Arc<ImageQuery>, mut delivery: Delivery<
         }
         if !failed {
             outcome.succeeded += 1;
+        }
+        if let Some(p) = progress {
+            p.target_done(outcome.succeeded + outcome.failures.len());
         }
     }
     for t in tasks {

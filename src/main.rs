@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use imgcat::cli::{self, Cli, Command, SimCommand};
+use imgcat::cli::{self, Cli, Command, ConfigCommand, SimCommand};
 use imgcat::error::exit;
 
 fn main() -> ExitCode {
@@ -32,13 +32,30 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
+    // Commands that need no network or runtime run before one is built.
+    match &cli.command {
+        Command::Completions(args) => return Ok(cli::info::completions(args)?),
+        Command::Man => return Ok(cli::info::man()?),
+        Command::Providers(args) => return Ok(cli::info::providers(&cli.global, args)?),
+        Command::Config(ConfigCommand::Show(args)) => {
+            return Ok(cli::config::show(&cli.global, args)?);
+        }
+        _ => {}
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let global = &cli.global;
     let code = runtime.block_on(async {
         match &cli.command {
-            Command::List(args) => cli::list::run(&cli.global, args).await,
+            Command::List(args) => cli::list::run(global, args).await,
+            Command::Show(args) => cli::show::run(global, args).await,
+            Command::Check(args) => cli::check::run(global, args).await,
+            Command::Regions(args) => cli::info::regions(global, args).await,
             Command::Sim(SimCommand::Serve(args)) => cli::sim::serve(args).await,
+            Command::Completions(_) | Command::Man | Command::Providers(_) | Command::Config(_) => {
+                Ok(imgcat::error::exit::OK)
+            }
         }
     })?;
     Ok(code)

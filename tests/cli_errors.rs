@@ -23,7 +23,16 @@ fn missing_credentials_name_the_variables() {
         ("tencent-legacy", "TENCENTCLOUD_SECRET_ID"),
         ("zenlayer", "ZENLAYERCLOUD_ACCESS_KEY_ID"),
     ] {
-        let out = imgcat(&no_env(), ["list", "--provider", p, "--region", region(p.parse().unwrap_or(ProviderId::HuaweiIms))]);
+        let out = imgcat(
+            &no_env(),
+            [
+                "list",
+                "--provider",
+                p,
+                "--region",
+                region(p.parse().unwrap_or(ProviderId::HuaweiIms)),
+            ],
+        );
         assert_eq!(out.status.code(), Some(3), "{p}: {}", stderr(&out));
         let err = stderr(&out);
         one_line(&err);
@@ -38,10 +47,38 @@ fn usage_errors_exit_2_with_the_valid_values() {
     let env = sim.env(ProviderId::HuaweiIms, Auth::Keys);
     let cases: &[(&[&str], &str)] = &[
         (&["list", "--provider", "aws"], "huawei-ims"),
-        (&["list", "--provider", "huawei-ims", "--region", "mars-1"], "cn-north-4"),
-        (&["list", "--provider", "huawei-ims", "--output", "xml"], "ndjson"),
-        (&["list", "--provider", "huawei-ims", "--region", "cn-north-4", "--endpoint", "ftp://x"], "http"),
-        (&["list", "--provider", "huawei-ims", "--region", "cn-north-4", "--endpoint", "not a url"], "URL"),
+        (
+            &["list", "--provider", "huawei-ims", "--region", "mars-1"],
+            "cn-north-4",
+        ),
+        (
+            &["list", "--provider", "huawei-ims", "--output", "xml"],
+            "ndjson",
+        ),
+        (
+            &[
+                "list",
+                "--provider",
+                "huawei-ims",
+                "--region",
+                "cn-north-4",
+                "--endpoint",
+                "ftp://x",
+            ],
+            "http",
+        ),
+        (
+            &[
+                "list",
+                "--provider",
+                "huawei-ims",
+                "--region",
+                "cn-north-4",
+                "--endpoint",
+                "not a url",
+            ],
+            "URL",
+        ),
     ];
     for (args, hint) in cases {
         let out = imgcat(&env, *args);
@@ -64,14 +101,24 @@ fn unreachable_endpoint_is_a_network_error() {
     let out = imgcat(
         &env,
         [
-            "list", "--provider", "tencent-legacy", "--region", "ap-guangzhou", "--retries", "0",
-            "--endpoint", &format!("http://127.0.0.1:{port}"),
+            "list",
+            "--provider",
+            "tencent-legacy",
+            "--region",
+            "ap-guangzhou",
+            "--retries",
+            "0",
+            "--endpoint",
+            &format!("http://127.0.0.1:{port}"),
         ],
     );
     assert_eq!(out.status.code(), Some(6), "{}", stderr(&out));
     let err = stderr(&out);
     one_line(&err);
-    assert!(err.contains("tencent-legacy") && err.contains("cannot reach"), "{err}");
+    assert!(
+        err.contains("tencent-legacy") && err.contains("cannot reach"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -92,7 +139,15 @@ fn wrong_credentials_give_the_auth_code_and_the_providers_error() {
         }
         let out = imgcat(
             &env,
-            ["list", "--provider", p.as_str(), "--region", region(p), "--endpoint", &sim.url()],
+            [
+                "list",
+                "--provider",
+                p.as_str(),
+                "--region",
+                region(p),
+                "--endpoint",
+                &sim.url(),
+            ],
         );
         assert_eq!(out.status.code(), Some(4), "{p}: {}", stderr(&out));
         let err = stderr(&out);
@@ -109,13 +164,24 @@ fn output_formats_parse() {
     let sim = Sim::with_images(50);
     let p = ProviderId::HuaweiIms;
     let env = sim.env(p, Auth::Keys);
-    let base = ["list", "--provider", "huawei-ims", "--region", "cn-north-4", "--endpoint"];
+    let base = [
+        "list",
+        "--provider",
+        "huawei-ims",
+        "--region",
+        "cn-north-4",
+        "--endpoint",
+    ];
     let run = |fmt: &str| {
         let mut args: Vec<String> = base.iter().map(|s| s.to_string()).collect();
         args.extend([sim.url(), "--output".into(), fmt.into()]);
         let out = imgcat(&env, &args);
         assert!(out.status.success(), "{fmt}: {}", stderr(&out));
-        assert!(stderr(&out).is_empty(), "{fmt}: stderr must be empty: {}", stderr(&out));
+        assert!(
+            stderr(&out).is_empty(),
+            "{fmt}: stderr must be empty: {}",
+            stderr(&out)
+        );
         stdout(&out)
     };
     let json: Vec<serde_json::Value> =
@@ -126,8 +192,14 @@ fn output_formats_parse() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("ndjson line {l:?}: {e}")))
         .collect();
-    assert_eq!(lines, json, "ndjson and json carry the same images in the same order");
+    assert_eq!(
+        lines, json,
+        "ndjson and json carry the same images in the same order"
+    );
     let table = run("table");
     let first = json[0]["id"].as_str().unwrap_or_default();
-    assert!(table.contains(&first[..8.min(first.len())]), "table shows ids: {table}");
+    assert!(
+        table.contains(&first[..8.min(first.len())]),
+        "table shows ids: {table}"
+    );
 }

@@ -48,7 +48,11 @@ fn catalog_ids(p: ProviderId, keep: impl Fn(&serde_json::Value) -> bool) -> BTre
 
 fn assert_exactly_once(p: ProviderId, got: &[String], want: &BTreeSet<String>, what: &str) {
     let set: BTreeSet<String> = got.iter().cloned().collect();
-    assert_eq!(set.len(), got.len(), "{p} {what}: an image was listed twice");
+    assert_eq!(
+        set.len(),
+        got.len(),
+        "{p} {what}: an image was listed twice"
+    );
     let missing: Vec<&String> = want.difference(&set).take(5).collect();
     let extra: Vec<&String> = set.difference(want).take(5).collect();
     assert!(
@@ -80,7 +84,12 @@ fn full_listing(p: ProviderId, modes: &[Auth]) {
 fn huawei_ims_lists_everything_in_every_auth_mode() {
     full_listing(
         ProviderId::HuaweiIms,
-        &[Auth::Keys, Auth::KeysWithProject, Auth::Temporary, Auth::Token],
+        &[
+            Auth::Keys,
+            Auth::KeysWithProject,
+            Auth::Temporary,
+            Auth::Token,
+        ],
     );
 }
 
@@ -88,7 +97,12 @@ fn huawei_ims_lists_everything_in_every_auth_mode() {
 fn huawei_workspace_lists_everything_in_every_auth_mode() {
     full_listing(
         ProviderId::HuaweiWorkspace,
-        &[Auth::Keys, Auth::KeysWithProject, Auth::Temporary, Auth::Token],
+        &[
+            Auth::Keys,
+            Auth::KeysWithProject,
+            Auth::Temporary,
+            Auth::Token,
+        ],
     );
 }
 
@@ -96,7 +110,12 @@ fn huawei_workspace_lists_everything_in_every_auth_mode() {
 fn huawei_cph_lists_everything_in_every_auth_mode() {
     full_listing(
         ProviderId::HuaweiCph,
-        &[Auth::Keys, Auth::KeysWithProject, Auth::Temporary, Auth::Token],
+        &[
+            Auth::Keys,
+            Auth::KeysWithProject,
+            Auth::Temporary,
+            Auth::Token,
+        ],
     );
 }
 
@@ -160,7 +179,10 @@ fn filters_match_exactly(p: ProviderId) {
     let catalog = sim::catalog(p, N);
     let mut by_name: HashMap<&str, Vec<&str>> = HashMap::new();
     for v in &catalog {
-        by_name.entry(s(v, raw_name(p))).or_default().push(s(v, raw_id(p)));
+        by_name
+            .entry(s(v, raw_name(p)))
+            .or_default()
+            .push(s(v, raw_id(p)));
     }
     let name = by_name
         .keys()
@@ -170,7 +192,11 @@ fn filters_match_exactly(p: ProviderId) {
         .unwrap_or_else(|| panic!("{p}: the catalog has a name with spaces and non-ASCII"));
     let want: BTreeSet<String> = by_name[name].iter().map(|s| s.to_string()).collect();
     let (images, out) = list_json(&sim, p, Auth::Keys, &["--name", name]);
-    assert!(out.status.success(), "{p} --name {name:?}: {}", stderr(&out));
+    assert!(
+        out.status.success(),
+        "{p} --name {name:?}: {}",
+        stderr(&out)
+    );
     assert_exactly_once(p, &ids(&images), &want, &format!("--name {name:?}"));
     for img in &images {
         assert_eq!(s(img, "name"), name);

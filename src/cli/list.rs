@@ -3,66 +3,129 @@
 use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 
-use super::runtime::{self, RunEnv};
-use super::{GlobalArgs, ListArgs};
+use super::progress::Progress;
+use super::runtime::{self, Plan};
+use super::{FilterArgs, GlobalArgs, ListArgs, OutputArgs};
 use crate::error::{Error, Result, exit};
 use crate::listing::{self, Delivery, Outcome};
-use crate::output::{self, OutputOptions};
-use crate::providers::Setup;
+use crate::output::{self, OutputOptions, SortKey};
 use crate::query::{ImageQuery, NameFilter};
 
-/// The filters `list` was given.
-pub fn query(args: &ListArgs) -> ImageQuery {
+/// The filters given on the command line.
+pub fn query(args: &FilterArgs) -> ImageQuery {
     ImageQuery {
         visibility: args.visibility,
         name: args.name.as_deref().map(NameFilter::parse),
         os_type: args.os_type,
-        ..ImageQuery::default()
+        os_family: args
+            .os_family
+            .as_ref()
+            .map(|f| f.trim().to_ascii_lowercase()),
+        arch: args.arch,
+        status: args.status,
+        created_after: args.created_after,
+        created_before: args.created_before,
+        id: None,
     }
+}
+
+/// Parses `--sort-by` values.
+pub fn sort_keys(args: &OutputArgs) -> Result<Vec<SortKey>> {
+    let mut keys = Vec::new();
+    for spec in &args.sort_by {
+        keys.extend(
+            output::parse_sort_keys(spec).map_err(|e| Error::Usage(format!("--sort-by: {e}")))?,
+        );
+    }
+    Ok(keys)
 }
 
 /// Runs `imgcat list`; returns the exit code.
 pub async fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
-    let run_env: RunEnv = runtime::run_env(global).await?;
-    let providers = runtime::select_providers(&args.providers, &run_env.env, global.sim)?;
-    if args.endpoint.is_some() && providers.len() != 1 {
+    let keys = sort_keys(&args.output)?;
+    let options = output_options(&args.output);
+    // Check the columns before any request is made.
+    output::sink(
+        args.output.output,
+        Box::new(std::io::sink()),
+        options.clone(),
+    )
+    .map_err(|e| Error::Usage(format!("--columns: {e}")))?;
+    if args.output.created_range_is_empty(&args.filter) {
         return Err(Error::Usage(
-            "--endpoint needs exactly one --provider; use IMGCAT_ENDPOINT_<ID> to set several"
-                .into(),
+            "--created-after is not before --created-before".into(),
         ));
     }
-    let setup = Setup {
-        http: runtime::http_client(global)?,
-        env: run_env.env.clone(),
-        endpoint: args.endpoint.clone(),
-        tencent_method: global.tencent_signature_method,
-    };
-    let jobs = runtime::jobs(&providers, &args.regions, &run_env, &setup).await?;
-    let query = Arc::new(query(args));
+    let plan: Plan = runtime::plan(global, &args.target).await?;
+    let query = Arc::new(query(&args.filter));
 
     let stdout = std::io::stdout();
-    let is_tty = stdout.is_terminal();
-    let options = OutputOptions {
-        width: is_tty.then(|| comfy_table::Table::new().width()).flatten(),
-        color: is_tty && std::env::var_os("NO_COLOR").is_none(),
-        ..OutputOptions::default()
-    };
     let out = std::io::BufWriter::new(stdout.lock());
-    let mut sink = output::sink(args.output, Box::new(out), options).map_err(Error::Usage)?;
-    let outcome = listing::run(
-        jobs,
-        query,
-        Delivery::Stream {
-            sink: sink.as_mut(),
-            limit: None,
-        },
-    )
-    .await;
+    let mut sink =
+        output::sink(args.output.output, Box::new(out), options).map_err(Error::Usage)?;
+    let progress = Progress::start(global, plan.jobs.len());
+    let outcome = if keys.is_empty() {
+        listing::run(
+            plan.jobs,
+            query,
+            Delivery::Stream {
+                sink: sink.as_mut(),
+                limit: args.output.limit,
+            },
+            Some(&progress as &dyn crate::listing::Observer),
+        )
+        .await
+    } else {
+        let mut all = Vec::new();
+        let outcome = listing::run(
+            plan.jobs,
+            query,
+            Delivery::Collect(&mut all),
+            Some(&progress as &dyn crate::listing::Observer),
+        )
+        .await;
+        output::sort_images(&mut all, &keys);
+        if let Some(n) = args.output.limit {
+            all.truncate(usize::try_from(n).unwrap_or(usize::MAX));
+        }
+        let mut outcome = outcome;
+        if let Err(e) = sink.write(&all) {
+            outcome.failures.push(Error::Output(e));
+        }
+        outcome
+    };
+    progress.finish();
     let finished = sink.finish();
     drop(sink);
     finished?;
     std::io::stdout().flush()?;
     Ok(report(&outcome))
+}
+
+impl OutputArgs {
+    fn created_range_is_empty(&self, f: &FilterArgs) -> bool {
+        matches!((f.created_after, f.created_before), (Some(a), Some(b)) if a >= b)
+    }
+}
+
+/// Rendering options from the flags and the terminal.
+pub fn output_options(args: &OutputArgs) -> OutputOptions {
+    let stdout = std::io::stdout();
+    let is_tty = stdout.is_terminal();
+    OutputOptions {
+        columns: (!args.columns.is_empty()).then(|| args.columns.clone()),
+        wide: args.wide,
+        width: is_tty
+            .then(|| comfy_table::Table::new().width())
+            .flatten()
+            .or_else(|| {
+                std::env::var("COLUMNS")
+                    .ok()
+                    .and_then(|c| c.trim().parse().ok())
+                    .filter(|_| is_tty)
+            }),
+        color: is_tty && std::env::var_os("NO_COLOR").is_none(),
+    }
 }
 
 /// Prints the failures of a listing on stderr and picks the exit code.
@@ -74,7 +137,7 @@ pub fn report(outcome: &Outcome) -> i32 {
         None => exit::OK,
         Some(_) if outcome.succeeded > 0 => {
             eprintln!(
-                "imgcat: partial listing: {} target(s) failed, {} succeeded",
+                "imgcat: partial listing: {} target(s) failed, {} succeeded; the output holds only the images of those that succeeded",
                 outcome.failures.len(),
                 outcome.succeeded
             );

@@ -2,8 +2,10 @@
 //! module per subcommand.
 
 pub mod check;
+pub mod config;
 pub mod info;
 pub mod list;
+pub mod progress;
 pub mod runtime;
 pub mod show;
 pub mod sim;

@@ -157,7 +157,9 @@ pub fn is_region_of(p: ProviderId, r: &str) -> bool {
                 || (!r.is_empty()
                     && r.split('-').all(|part| {
                         !part.is_empty()
-                            && part.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+                            && part
+                                .chars()
+                                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
                     }))
         }
         _ => regions::regions(p).contains(&r),
@@ -253,4 +255,32 @@ pub async fn jobs(
         }
     }
     Ok(jobs)
+}
+
+/// Everything a listing command needs: the environment (and simulator) and the jobs.
+pub struct Plan {
+    /// The run's environment; holds the simulator alive under `--sim`.
+    pub run_env: RunEnv,
+    /// The (provider, region) jobs.
+    pub jobs: Vec<Job>,
+}
+
+/// Resolves providers, regions, credentials and endpoints into jobs.
+pub async fn plan(global: &GlobalArgs, target: &super::TargetArgs) -> Result<Plan> {
+    let run_env = run_env(global).await?;
+    let providers = select_providers(&target.providers, &run_env.env, global.sim)?;
+    if target.endpoint.is_some() && providers.len() != 1 {
+        return Err(Error::Usage(
+            "--endpoint needs exactly one --provider; use IMGCAT_ENDPOINT_<ID> to set several"
+                .into(),
+        ));
+    }
+    let setup = Setup {
+        http: http_client(global)?,
+        env: run_env.env.clone(),
+        endpoint: target.endpoint.clone(),
+        tencent_method: global.tencent_signature_method,
+    };
+    let jobs = jobs(&providers, &target.regions, &run_env, &setup).await?;
+    Ok(Plan { run_env, jobs })
 }

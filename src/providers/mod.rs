@@ -1,6 +1,7 @@
 //! One adapter per image API, behind the [`Adapter`] trait, and the builder that makes them
 //! from configuration.
 
+pub mod about;
 pub mod decode;
 pub mod huawei;
 mod id;

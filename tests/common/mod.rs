@@ -24,7 +24,10 @@ impl Sim {
             .unwrap_or_else(|e| panic!("runtime: {e}"));
         let creds = config.credentials.clone();
         let handle = rt
-            .block_on(sim::start(config, SocketAddr::from((Ipv4Addr::LOCALHOST, 0))))
+            .block_on(sim::start(
+                config,
+                SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            ))
             .unwrap_or_else(|e| panic!("sim: {e}"));
         Sim {
             handle,
@@ -46,9 +49,15 @@ impl Sim {
         let c = &self.creds;
         let mut v: Vec<(&str, String)> = Vec::new();
         match (p, mode) {
-            (ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace | ProviderId::HuaweiCph, Auth::Token) => {
+            (
+                ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace | ProviderId::HuaweiCph,
+                Auth::Token,
+            ) => {
                 v.push(("HUAWEICLOUD_AUTH_TOKEN", c.huawei_token.expose().into()));
-                v.push(("HUAWEICLOUD_SDK_PROJECT_ID", sim::huawei_project_id("cn-north-4")));
+                v.push((
+                    "HUAWEICLOUD_SDK_PROJECT_ID",
+                    sim::huawei_project_id("cn-north-4"),
+                ));
             }
             (ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace | ProviderId::HuaweiCph, _) => {
                 v.push(("HUAWEICLOUD_SDK_AK", c.huawei_ak.clone()));
@@ -59,12 +68,18 @@ impl Sim {
                     v.push(("HUAWEICLOUD_SDK_SECURITY_TOKEN", t.expose().into()));
                 }
                 if mode == Auth::KeysWithProject {
-                    v.push(("HUAWEICLOUD_SDK_PROJECT_ID", sim::huawei_project_id("cn-north-4")));
+                    v.push((
+                        "HUAWEICLOUD_SDK_PROJECT_ID",
+                        sim::huawei_project_id("cn-north-4"),
+                    ));
                 }
             }
             (ProviderId::TencentLegacy, _) => {
                 v.push(("TENCENTCLOUD_SECRET_ID", c.tencent_secret_id.clone()));
-                v.push(("TENCENTCLOUD_SECRET_KEY", c.tencent_secret_key.expose().into()));
+                v.push((
+                    "TENCENTCLOUD_SECRET_KEY",
+                    c.tencent_secret_key.expose().into(),
+                ));
                 if mode == Auth::Temporary
                     && let Some(t) = &c.tencent_session_token
                 {
@@ -75,7 +90,10 @@ impl Sim {
                 v.push(("ZENLAYERCLOUD_TOKEN", c.zenlayer_token.expose().into()));
             }
             (ProviderId::Zenlayer, _) => {
-                v.push(("ZENLAYERCLOUD_ACCESS_KEY_ID", c.zenlayer_access_key_id.clone()));
+                v.push((
+                    "ZENLAYERCLOUD_ACCESS_KEY_ID",
+                    c.zenlayer_access_key_id.clone(),
+                ));
                 v.push((
                     "ZENLAYERCLOUD_ACCESS_KEY_PASSWORD",
                     c.zenlayer_access_key_password.expose().into(),
@@ -122,11 +140,17 @@ where
     }
     cmd.envs(env.iter().map(|(k, v)| (k, v)));
     cmd.args(args);
-    cmd.output().unwrap_or_else(|e| panic!("cannot run imgcat: {e}"))
+    cmd.output()
+        .unwrap_or_else(|e| panic!("cannot run imgcat: {e}"))
 }
 
 /// `imgcat list --provider p --region r --endpoint url --output json` + `extra`, parsed.
-pub fn list_json(sim: &Sim, p: ProviderId, mode: Auth, extra: &[&str]) -> (Vec<serde_json::Value>, Output) {
+pub fn list_json(
+    sim: &Sim,
+    p: ProviderId,
+    mode: Auth,
+    extra: &[&str],
+) -> (Vec<serde_json::Value>, Output) {
     let mut args = vec![
         "list".to_string(),
         "--provider".into(),

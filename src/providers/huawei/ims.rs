@@ -53,9 +53,15 @@ impl Ims {
         }
         // One created_at filter only: the API takes a single operator.
         if let Some(after) = query.created_after {
-            q.push(("created_at", format!("gt:{}", after.format("%Y-%m-%dT%H:%M:%SZ"))));
+            q.push((
+                "created_at",
+                format!("gt:{}", after.format("%Y-%m-%dT%H:%M:%SZ")),
+            ));
         } else if let Some(before) = query.created_before {
-            q.push(("created_at", format!("lt:{}", before.format("%Y-%m-%dT%H:%M:%SZ"))));
+            q.push((
+                "created_at",
+                format!("lt:{}", before.format("%Y-%m-%dT%H:%M:%SZ")),
+            ));
         }
         if let Some(id) = &query.id {
             q.push(("id", id.clone()));

@@ -126,7 +126,11 @@ impl HuaweiClient {
         let url = with_query(&iam, "/v3/projects", &[("name", region)]);
         let list: ProjectList = self
             .http
-            .call(target, || self.request(&url, Call::Iam), |a| self.decode(target, a))
+            .call(
+                target,
+                || self.request(&url, Call::Iam),
+                |a| self.decode(target, a),
+            )
             .await?;
         match list.projects.as_slice() {
             [one] => Ok(one.id.clone()),
