@@ -18,3 +18,4 @@ pub mod query;
 pub mod secret;
 pub mod sign;
 pub mod sim;
+pub mod spool;

@@ -9,7 +9,8 @@ use tokio::sync::mpsc;
 
 use crate::error::{Error, Target};
 use crate::model::Image;
-use crate::output::Sink;
+use crate::output::{Encoder, Sink};
+use crate::spool;
 use crate::providers::Adapter;
 use crate::query::ImageQuery;
 
@@ -64,76 +65,73 @@ pub enum Delivery<'s> {
     Collect(&'s mut Vec<Image>),
 }
 
+/// What a target's task hands to the writer.
+enum Batch {
+    /// Images, for sinks that render them themselves (table, csv, yaml) or for collecting.
+    Images(Vec<Image>),
+    /// Images already encoded by the sink's encoder, waiting in the target's spool.
+    Encoded(spool::Chunk),
+}
+
 /// Lists every job concurrently and delivers the images in job order.
 ///
-/// The sink's `finish` is not called here: the caller always calls it, also after errors.
+/// Each target's task filters its pages and, when the sink can encode items independently
+/// (json, ndjson) and no `limit` applies, encodes them right away into the target's spool, so
+/// targets waiting for their turn hold bounded memory. The sink's `finish` is not called here:
+/// the caller always calls it, also after errors.
 pub async fn run(
     jobs: Vec<Job>,
     query: Arc<ImageQuery>,
     mut delivery: Delivery<'_>,
     progress: Option<&dyn Observer>,
 ) -> Outcome {
+    let encoder: Option<Arc<dyn Encoder>> = match &delivery {
+        Delivery::Stream { sink, limit: None } => sink.encoder(),
+        _ => None,
+    };
+    let budget = spool::Budget::default();
     let mut receivers = Vec::with_capacity(jobs.len());
     let mut tasks = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let (tx, rx) = mpsc::unbounded_channel::<Result<Vec<Image>, Error>>();
+        let (tx, rx) = mpsc::unbounded_channel::<Result<Batch, Error>>();
+        let (spool, reader) = spool::pair(&budget);
         let query = query.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut pages = job.adapter.list(&job.region, &query);
-            while let Some(page) = pages.next().await {
-                let failed = page.is_err();
-                let page = page.map(|mut images| {
-                    images.retain(|img| query.matches(img));
-                    images
-                });
-                if tx.send(page).is_err() || failed {
-                    break;
-                }
-            }
-        }));
-        receivers.push(rx);
+        let encoder = encoder.clone();
+        tasks.push(tokio::spawn(produce(job, query, encoder, spool, tx)));
+        receivers.push((rx, reader));
     }
 
     let mut outcome = Outcome::default();
-    'jobs: for mut rx in receivers {
+    'jobs: for (mut rx, reader) in receivers {
         let mut failed = false;
-        while let Some(page) = rx.recv().await {
-            match page {
+        while let Some(batch) = rx.recv().await {
+            let written = match batch {
                 Err(e) => {
                     outcome.failures.push(e);
                     failed = true;
                     break;
                 }
-                Ok(mut images) => match &mut delivery {
-                    _ if images.is_empty() => {}
-                    Delivery::Collect(all) => {
-                        if let Some(p) = progress {
-                            p.images(images.len());
-                        }
-                        outcome.printed += images.len() as u64;
-                        all.append(&mut images);
+                Ok(batch) => deliver(&mut delivery, batch, &reader, outcome.printed),
+            };
+            match written {
+                Ok(n) => {
+                    outcome.printed += n as u64;
+                    if let Some(p) = progress {
+                        p.images(n);
                     }
-                    Delivery::Stream { sink, limit } => {
-                        if let Some(max) = *limit {
-                            let room = max.saturating_sub(outcome.printed) as usize;
-                            images.truncate(room);
-                        }
-                        if !images.is_empty() {
-                            if let Err(e) = sink.write(&images) {
-                                outcome.failures.push(Error::Output(e));
-                                break 'jobs;
-                            }
-                            outcome.printed += images.len() as u64;
-                            if let Some(p) = progress {
-                                p.images(images.len());
-                            }
-                        }
-                        if limit.is_some_and(|max| outcome.printed >= max) {
-                            outcome.succeeded += 1;
-                            break 'jobs;
-                        }
-                    }
-                },
+                }
+                Err(e) => {
+                    outcome.failures.push(Error::Output(e));
+                    break 'jobs;
+                }
+            }
+            if let Delivery::Stream {
+                limit: Some(max), ..
+            } = &delivery
+                && outcome.printed >= *max
+            {
+                outcome.succeeded += 1;
+                break 'jobs;
             }
         }
         if !failed {
@@ -147,4 +145,67 @@ pub async fn run(
         t.abort();
     }
     outcome
+}
+
+/// One target's task: pages in, filtered (and encoded) batches out.
+async fn produce(
+    job: Job,
+    query: Arc<ImageQuery>,
+    encoder: Option<Arc<dyn Encoder>>,
+    mut spool: spool::Spool,
+    tx: mpsc::UnboundedSender<Result<Batch, Error>>,
+) {
+    let mut pages = job.adapter.list(&job.region, &query);
+    while let Some(page) = pages.next().await {
+        let batch = page.and_then(|mut images| {
+            images.retain(|img| query.matches(img));
+            match &encoder {
+                None => Ok(Batch::Images(images)),
+                Some(enc) => {
+                    let mut buf = Vec::with_capacity(images.len() * 512);
+                    enc.encode(&images, &mut buf)?;
+                    Ok(Batch::Encoded(spool.put(buf, images.len())?))
+                }
+            }
+        });
+        let failed = batch.is_err();
+        if tx.send(batch).is_err() || failed {
+            break;
+        }
+    }
+}
+
+/// Hands one batch to the delivery; returns how many images it took.
+fn deliver(
+    delivery: &mut Delivery<'_>,
+    batch: Batch,
+    reader: &spool::Reader,
+    printed: u64,
+) -> std::io::Result<usize> {
+    match (delivery, batch) {
+        (Delivery::Collect(all), Batch::Images(mut images)) => {
+            let n = images.len();
+            all.append(&mut images);
+            Ok(n)
+        }
+        (Delivery::Stream { sink, limit }, Batch::Images(mut images)) => {
+            if let Some(max) = *limit {
+                images.truncate(usize::try_from(max.saturating_sub(printed)).unwrap_or(usize::MAX));
+            }
+            if !images.is_empty() {
+                sink.write(&images)?;
+            }
+            Ok(images.len())
+        }
+        (Delivery::Stream { sink, .. }, Batch::Encoded(chunk)) => {
+            let (bytes, count) = reader.read(chunk)?;
+            if count > 0 {
+                sink.write_encoded(&bytes, count)?;
+            }
+            Ok(count)
+        }
+        (Delivery::Collect(_), Batch::Encoded(_)) => {
+            Err(std::io::Error::other("encoded batch while collecting"))
+        }
+    }
 }

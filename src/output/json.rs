@@ -3,7 +3,9 @@
 
 use std::io::{self, Write};
 
-use super::Sink;
+use std::sync::Arc;
+
+use super::{Encoder, Sink};
 use crate::model::Image;
 
 /// Streams images as one JSON array, one compact object a line:
@@ -44,6 +46,21 @@ impl<W: Write> Sink for JsonSink<W> {
         self.out.flush()
     }
 
+    fn encoder(&self) -> Option<Arc<dyn Encoder>> {
+        Some(Arc::new(JsonItems))
+    }
+
+    fn write_encoded(&mut self, bytes: &[u8], count: usize) -> io::Result<()> {
+        if count == 0 {
+            return Ok(());
+        }
+        let lead: &[u8] = if self.written == 0 { b"[\n" } else { b",\n" };
+        self.out.write_all(lead)?;
+        self.written += count;
+        self.out.write_all(bytes)?;
+        self.out.flush()
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         if self.finished {
             return Ok(());
@@ -52,5 +69,20 @@ impl<W: Write> Sink for JsonSink<W> {
         let end: &[u8] = if self.written == 0 { b"[]\n" } else { b"\n]\n" };
         self.out.write_all(end)?;
         self.out.flush()
+    }
+}
+
+/// Encodes a batch as the array's items: compact objects joined by `,\n`.
+struct JsonItems;
+
+impl Encoder for JsonItems {
+    fn encode(&self, images: &[Image], buf: &mut Vec<u8>) -> io::Result<()> {
+        for (i, image) in images.iter().enumerate() {
+            if i > 0 {
+                buf.extend_from_slice(b",\n");
+            }
+            serde_json::to_writer(&mut *buf, image)?;
+        }
+        Ok(())
     }
 }

@@ -66,10 +66,30 @@ pub struct OutputOptions {
     pub color: bool,
 }
 
+/// Renders images to bytes ahead of time, on any thread, for a sink whose format is a plain
+/// concatenation of items ([`Sink::encoder`]). The listing uses it to encode each target's pages
+/// as they arrive, so waiting targets hold compact bytes, not images.
+pub trait Encoder: Send + Sync {
+    /// Appends `images`, encoded, to `buf`; what [`Sink::write_encoded`] expects.
+    fn encode(&self, images: &[Image], buf: &mut Vec<u8>) -> io::Result<()>;
+}
+
 /// Receives images in order and renders them.
 pub trait Sink {
     /// Writes a batch of images.
     fn write(&mut self, images: &[Image]) -> io::Result<()>;
+
+    /// The encoder of this format, when its items can be encoded independently.
+    fn encoder(&self) -> Option<std::sync::Arc<dyn Encoder>> {
+        None
+    }
+
+    /// Writes `count` images encoded by [`Sink::encoder`] (one batch, never empty).
+    fn write_encoded(&mut self, bytes: &[u8], count: usize) -> io::Result<()> {
+        let _ = (bytes, count);
+        Err(io::Error::other("this output format has no encoder"))
+    }
+
     /// Completes the document (closing `]` for json, the table itself for table). Always called,
     /// also after a failure, so the output stays valid.
     fn finish(&mut self) -> io::Result<()>;

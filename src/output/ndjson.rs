@@ -2,7 +2,9 @@
 
 use std::io::{self, Write};
 
-use super::Sink;
+use std::sync::Arc;
+
+use super::{Encoder, Sink};
 use crate::model::Image;
 
 /// Streams images as newline-delimited JSON.
@@ -26,7 +28,29 @@ impl<W: Write> Sink for NdjsonSink<W> {
         self.out.flush()
     }
 
+    fn encoder(&self) -> Option<Arc<dyn Encoder>> {
+        Some(Arc::new(NdjsonLines))
+    }
+
+    fn write_encoded(&mut self, bytes: &[u8], _count: usize) -> io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.out.flush()
+    }
+
     fn finish(&mut self) -> io::Result<()> {
         self.out.flush()
+    }
+}
+
+/// Encodes a batch as lines.
+struct NdjsonLines;
+
+impl Encoder for NdjsonLines {
+    fn encode(&self, images: &[Image], buf: &mut Vec<u8>) -> io::Result<()> {
+        for image in images {
+            serde_json::to_writer(&mut *buf, image)?;
+            buf.push(b'\n');
+        }
+        Ok(())
     }
 }
