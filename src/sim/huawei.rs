@@ -55,7 +55,7 @@ pub(crate) async fn versions(headers: HeaderMap) -> Response {
 fn known_project(st: &AppState, id: &str) -> bool {
     match &st.creds.huawei_project_id {
         Some(p) => p == id,
-        None => regions::HUAWEI.iter().any(|r| huawei_project_id(r) == id),
+        None => regions::huawei().iter().any(|r| huawei_project_id(r) == id),
     }
 }
 
@@ -68,17 +68,17 @@ fn gate(
     body: &[u8],
     rid: &str,
     project: Option<&str>,
-) -> Result<(), Response> {
+) -> Result<(), auth::Rejection> {
     auth::huawei(st, method, uri, headers, body, rid)?;
     if let Some(p) = project
         && !known_project(st, p)
     {
-        return Err(reply::huawei_error(
+        return Err(Box::new(reply::huawei_error(
             StatusCode::FORBIDDEN,
             rid,
             "APIGW.0302",
             "The IAM user is not authorized to access the API: the project id in the path does not match the credentials",
-        ));
+        )));
     }
     Ok(())
 }
@@ -101,7 +101,7 @@ pub(crate) async fn iam_projects(
 ) -> Response {
     let rid = reply::request_id();
     if let Err(r) = gate(&st, &method, &uri, &headers, &body, &rid, None) {
-        return r;
+        return *r;
     }
     let q = form_pairs(uri.query().unwrap_or_default().as_bytes());
     let host = headers
@@ -109,13 +109,10 @@ pub(crate) async fn iam_projects(
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
     let domain = huawei_project_id("domain");
+    let known = regions::huawei();
     let names: Vec<&str> = match first(&q, "name") {
-        Some(n) => regions::HUAWEI
-            .iter()
-            .copied()
-            .filter(|r| *r == n)
-            .collect(),
-        None => regions::HUAWEI.to_vec(),
+        Some(n) => known.into_iter().filter(|r| *r == n).collect(),
+        None => known,
     };
     let projects: Vec<Value> = names
         .iter()
@@ -198,44 +195,56 @@ fn parse_time(t: &str) -> Option<i64> {
 /// One IMS filter.
 enum ImsFilter {
     Kind(Vec<Kind>),
-    ImageType(&'static str),
     OsType(String),
     Platform(String),
     Status(String),
     Name(String),
     Id(String),
     Created(Cmp, i64),
-    Updated(Cmp, i64),
-    /// Any other property, matched exactly against the image's own field.
-    Prop(String, String),
+    Bits(String),
+    DiskFormat(String),
+    /// A `"true"` property: `__support_arm`, `protected`, `__isregistered`, ...
+    Flag(fn(&Entry) -> bool, bool),
+    /// Any other property (or `updated_at`), read from the serialized image: slow, rare.
+    Slow(String, String),
 }
 
 impl ImsFilter {
     fn keep(&self, e: &Entry) -> bool {
+        let f = &e.facets;
         match self {
-            ImsFilter::Kind(kinds) => kinds.contains(&e.facets.kind),
-            ImsFilter::ImageType(t) => {
-                e.value.get("__imagetype").and_then(Value::as_str) == Some(t)
-            }
-            ImsFilter::OsType(v) => e.facets.os_type == v,
-            ImsFilter::Platform(v) => e.facets.platform == v,
-            ImsFilter::Status(v) => e.facets.status == v,
+            ImsFilter::Kind(kinds) => kinds.contains(&f.kind),
+            ImsFilter::OsType(v) => f.os_type == v,
+            ImsFilter::Platform(v) => f.platform == v,
+            ImsFilter::Status(v) => f.status == v,
             ImsFilter::Name(v) => e.name == *v,
             ImsFilter::Id(v) => e.id == *v,
-            ImsFilter::Created(c, t) => c.holds(e.facets.created, *t),
-            ImsFilter::Updated(c, t) => e
-                .value
-                .get("updated_at")
-                .and_then(Value::as_str)
-                .and_then(parse_time)
-                .is_some_and(|u| c.holds(u, *t)),
-            ImsFilter::Prop(k, v) => match e.value.get(k) {
-                Some(Value::String(s)) => s == v,
-                Some(Value::Bool(b)) => b.to_string() == *v,
-                Some(Value::Number(n)) => n.to_string() == *v,
-                _ => false,
-            },
+            ImsFilter::Created(c, t) => c.holds(f.created, *t),
+            ImsFilter::Bits(v) => f.bits.to_string() == *v,
+            ImsFilter::DiskFormat(v) => f.disk_format == v,
+            ImsFilter::Flag(get, want) => get(e) == *want,
+            ImsFilter::Slow(k, v) => slow_match(e, k, v),
         }
+    }
+}
+
+/// Matches a property of the serialized image exactly (`updated_at` with an operator).
+fn slow_match(e: &Entry, key: &str, want: &str) -> bool {
+    let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(&e.bytes) else {
+        return false;
+    };
+    if key == "updated_at" {
+        let got = obj.get(key).and_then(Value::as_str).and_then(parse_time);
+        return match (got, parse_time_filter(want)) {
+            (Some(u), Some((c, t))) => c.holds(u, t),
+            _ => false,
+        };
+    }
+    match obj.get(key) {
+        Some(Value::String(s)) => s == want,
+        Some(Value::Bool(b)) => b.to_string() == want,
+        Some(Value::Number(n)) => n.to_string() == want,
+        _ => false,
     }
 }
 
@@ -252,11 +261,11 @@ fn ims_filters(q: &[(String, String)]) -> Result<Vec<ImsFilter>, String> {
                 "community" => vec![],
                 _ => return Err(format!("Invalid visibility value: {v}")),
             }),
-            "__imagetype" => ImsFilter::ImageType(match v.as_str() {
-                "gold" => "gold",
-                "private" => "private",
-                "shared" => "shared",
-                "market" => "market",
+            "__imagetype" => ImsFilter::Kind(match v.as_str() {
+                "gold" => vec![Kind::Public],
+                "private" => vec![Kind::Private],
+                "shared" => vec![Kind::Shared],
+                "market" => vec![Kind::Market],
                 _ => return Err(format!("Invalid __imagetype value: {v}")),
             }),
             "__os_type" => ImsFilter::OsType(v.clone()),
@@ -271,10 +280,25 @@ fn ims_filters(q: &[(String, String)]) -> Result<Vec<ImsFilter>, String> {
                 if k == "created_at" {
                     ImsFilter::Created(c, t)
                 } else {
-                    ImsFilter::Updated(c, t)
+                    ImsFilter::Slow(k.clone(), v.clone())
                 }
             }
-            _ => ImsFilter::Prop(k.clone(), v.clone()),
+            "__os_bit" => ImsFilter::Bits(v.clone()),
+            "disk_format" => ImsFilter::DiskFormat(v.clone()),
+            "__support_arm" | "protected" | "__isregistered" | "__support_kvm" => {
+                let get: fn(&Entry) -> bool = match k.as_str() {
+                    "__support_arm" => |e| e.facets.arm,
+                    "protected" => |e| matches!(e.facets.kind, Kind::Public | Kind::Market),
+                    _ => |_| true,
+                };
+                match v.as_str() {
+                    "true" => ImsFilter::Flag(get, true),
+                    // Glance matches the stored string: the field is absent on non-Arm images.
+                    "false" if k == "protected" => ImsFilter::Flag(get, false),
+                    _ => ImsFilter::Kind(vec![]),
+                }
+            }
+            _ => ImsFilter::Slow(k.clone(), v.clone()),
         };
         out.push(f);
     }
@@ -291,7 +315,7 @@ pub(crate) async fn ims(
 ) -> Response {
     let rid = reply::request_id();
     if let Err(r) = gate(&st, &method, &uri, &headers, &body, &rid, None) {
-        return r;
+        return *r;
     }
     let bad = |msg: &str| reply::glance_error(StatusCode::BAD_REQUEST, &rid, "IMG.0001", msg);
     let q = form_pairs(uri.query().unwrap_or_default().as_bytes());
@@ -370,7 +394,7 @@ pub(crate) async fn workspace(
     let rid = reply::request_id();
     let project = path_project(&uri);
     if let Err(r) = gate(&st, &method, &uri, &headers, &body, &rid, Some(&project)) {
-        return r;
+        return *r;
     }
     let bad = |msg: &str| reply::huawei_error(StatusCode::BAD_REQUEST, &rid, "WKS.00000400", msg);
     let q = form_pairs(uri.query().unwrap_or_default().as_bytes());
@@ -450,7 +474,7 @@ pub(crate) async fn cph(
     let rid = reply::request_id();
     let project = path_project(&uri);
     if let Err(r) = gate(&st, &method, &uri, &headers, &body, &rid, Some(&project)) {
-        return r;
+        return *r;
     }
     let bad = |msg: &str| reply::huawei_error(StatusCode::BAD_REQUEST, &rid, "CPS.0005", msg);
     let q = form_pairs(uri.query().unwrap_or_default().as_bytes());
