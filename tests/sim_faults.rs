@@ -242,6 +242,14 @@ async fn junk_never_breaks_the_server() {
         let v: Value = resp.json().await.unwrap();
         assert!(v["Response"]["Error"]["Code"].is_string());
     }
+    // axum's own rejection (405) still carries a request id.
+    let resp = client()
+        .delete(format!("{base}/v2/images"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status().as_u16(), 405);
+    assert!(resp.headers().contains_key("x-request-id"));
     let (status, _, _) = hw_token_get(&sim, "/v2/images").await;
     assert_eq!(status, 200);
 }

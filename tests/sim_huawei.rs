@@ -424,3 +424,51 @@ async fn cph_one_response_types_and_optional_paging() {
     let (status, _, _) = hw_token_get(&sim, &format!("{base}?limit=501")).await;
     assert_eq!(status, 400);
 }
+
+#[tokio::test]
+async fn ims_signed_walk_follows_next_links_verbatim() {
+    let sim = start(SimConfig::new(N)).await;
+    let c = creds();
+    let mut link = format!(
+        "/v2/images?visibility=private&limit=10&name={}",
+        enc(SHARED_NAMES[1])
+    );
+    let mut got = 0;
+    let mut pages = 0;
+    loop {
+        // Sign the URL exactly as the server wrote it (unsorted, its own encoding).
+        let url = url::Url::parse(&format!("{}{}", sim.base_url(), link)).unwrap();
+        let headers = [("Content-Type", "application/json")];
+        let signed = imgcat::sign::huawei::sign(
+            "GET",
+            &url,
+            &headers,
+            b"",
+            &c.huawei_ak,
+            c.huawei_sk.expose(),
+            Utc::now(),
+        );
+        let resp = client()
+            .get(url)
+            .header("Content-Type", "application/json")
+            .header("X-Sdk-Date", signed.x_sdk_date)
+            .header("Authorization", signed.authorization)
+            .send()
+            .await
+            .unwrap();
+        let (status, _, v) = parts(resp).await;
+        assert_eq!(status, 200, "{link}: {v}");
+        pages += 1;
+        got += v["images"].as_array().unwrap().len();
+        match v.get("next").and_then(Value::as_str) {
+            Some(n) => link = n.to_string(),
+            None => break,
+        }
+    }
+    let want = sim::catalog(ProviderId::HuaweiIms, N)
+        .iter()
+        .filter(|i| i["visibility"] == "private" && i["name"] == SHARED_NAMES[1])
+        .count();
+    assert_eq!(got, want);
+    assert!(pages >= 2, "{pages} pages for {want}");
+}

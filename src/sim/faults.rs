@@ -324,7 +324,13 @@ pub(crate) async fn middleware(
         FaultKind::Truncate { count } => Some((BodyFault::Truncate, *count)),
         _ => None,
     });
-    let resp = next.run(req).await;
+    let mut resp = next.run(req).await;
+    // Every answer carries a request id, axum's own rejections (405, 413) included.
+    if !resp.headers().contains_key("x-request-id")
+        && let Ok(v) = HeaderValue::from_str(&reply::request_id())
+    {
+        resp.headers_mut().insert("x-request-id", v);
+    }
     match body_fault {
         None => resp,
         Some(kind) => {

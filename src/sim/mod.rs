@@ -36,6 +36,9 @@ pub use catalog::{SHARED_NAMES, UNIQUE_NAMES};
 pub use faults::{Fault, FaultKind, ParseFaultError};
 pub use stats::{SimApi, SimStats};
 
+/// A catalog size for interactive use (`imgcat sim serve` without `--images`).
+pub const DEFAULT_IMAGES: usize = 300;
+
 /// The credentials the simulator accepts. Demo values unless the official environment
 /// variables are set when it starts (see [`SimCredentials::from_env`]).
 #[derive(Debug, Clone)]
