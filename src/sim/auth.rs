@@ -16,6 +16,9 @@ use crate::sign::{VerifyError, huawei as hw_sign, tencent_v2, zenlayer as zl_sig
 /// Allowed clock skew of Tencent `Timestamp` and Zenlayer `x-zc-timestamp`, seconds.
 const SKEW_SECS: i64 = 300;
 
+/// The error response of a failed check (boxed: a `Response` is large).
+pub(crate) type Rejection = Box<Response>;
+
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
 }
@@ -33,14 +36,14 @@ pub(crate) fn huawei(
     headers: &HeaderMap,
     body: &[u8],
     rid: &str,
-) -> Result<(), Response> {
+) -> Result<(), Rejection> {
     let deny = |msg: &str| {
-        reply::huawei_error(
+        Box::new(reply::huawei_error(
             StatusCode::UNAUTHORIZED,
             rid,
             "APIGW.0301",
             &format!("Incorrect IAM authentication information: {msg}"),
-        )
+        ))
     };
     let creds = &st.creds;
     if let Some(token) = headers.get("x-auth-token") {
@@ -106,8 +109,9 @@ pub(crate) fn tencent(
     host: &str,
     params: &[(String, String)],
     rid: &str,
-) -> Result<(), Response> {
-    let fail = |code: &str, msg: &str| reply::tencent_error(StatusCode::OK, rid, code, msg);
+) -> Result<(), Rejection> {
+    let fail =
+        |code: &str, msg: &str| Box::new(reply::tencent_error(StatusCode::OK, rid, code, msg));
     let creds = &st.creds;
     for p in ["SecretId", "Signature", "Timestamp", "Nonce"] {
         if reply::first(params, p).is_none() {
@@ -166,9 +170,15 @@ pub(crate) fn zenlayer(
     headers: &HeaderMap,
     body: &[u8],
     rid: &str,
-) -> Result<(), Response> {
-    let deny =
-        |code: &str, msg: &str| reply::zenlayer_error(StatusCode::UNAUTHORIZED, rid, code, msg);
+) -> Result<(), Rejection> {
+    let deny = |code: &str, msg: &str| {
+        Box::new(reply::zenlayer_error(
+            StatusCode::UNAUTHORIZED,
+            rid,
+            code,
+            msg,
+        ))
+    };
     let creds = &st.creds;
     let Some(auth) = header(headers, "authorization") else {
         return Err(deny(

@@ -11,7 +11,7 @@
 //! | `truncate[:N]` | the first N responses carry only the first half of their JSON (valid HTTP, invalid JSON) |
 //! | `slow:MS[:N]` | the first N requests are delayed by MS milliseconds more |
 //! | `ims-loop[:N]` | IMS: `next` points back to the marker just used (N times; default always) |
-//! | `short-page[:N]` | Workspace/Tencent/Zenlayer/CPH: the first N full, non-final pages lack their last item; the total is unchanged |
+//! | `short-page[:N]` | Workspace/Tencent/Zenlayer: the first N full, non-final pages lack their last item; the total is unchanged |
 //! | `total-change[:N]` | Workspace/Tencent/Zenlayer: the first N pages after the first report a total one higher |
 
 use std::fmt;
@@ -324,7 +324,13 @@ pub(crate) async fn middleware(
         FaultKind::Truncate { count } => Some((BodyFault::Truncate, *count)),
         _ => None,
     });
-    let resp = next.run(req).await;
+    let mut resp = next.run(req).await;
+    // Every answer carries a request id, axum's own rejections (405, 413) included.
+    if !resp.headers().contains_key("x-request-id")
+        && let Ok(v) = HeaderValue::from_str(&reply::request_id())
+    {
+        resp.headers_mut().insert("x-request-id", v);
+    }
     match body_fault {
         None => resp,
         Some(kind) => {
@@ -355,14 +361,19 @@ async fn damage(resp: Response, kind: BodyFault) -> Response {
             if let Ok(v) = HeaderValue::from_str(&bytes.len().to_string()) {
                 parts.headers.insert(http::header::CONTENT_LENGTH, v);
             }
-            let chunks: Vec<Result<bytes::Bytes, std::io::Error>> = vec![
-                Ok(half),
+            // The pause lets hyper flush the head and the first half before the error.
+            let head = futures::stream::iter([Ok::<_, std::io::Error>(half)]);
+            let cut = futures::stream::once(async {
+                tokio::time::sleep(Duration::from_millis(20)).await;
                 Err(std::io::Error::new(
                     std::io::ErrorKind::ConnectionAborted,
                     "simulated cut",
-                )),
-            ];
-            Response::from_parts(parts, Body::from_stream(futures::stream::iter(chunks)))
+                ))
+            });
+            Response::from_parts(
+                parts,
+                Body::from_stream(futures::StreamExt::chain(head, cut)),
+            )
         }
     }
 }

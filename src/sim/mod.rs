@@ -10,7 +10,22 @@
 //! - `GET|POST /v2/index.php` Tencent API 2.0; `POST /api/v2/vm` Zenlayer;
 //! - `GET /__sim/stats` request counters (JSON), for the benchmark.
 //!
-//! Modules: [`catalog`](self::catalog) generates the images; `huawei`, `tencent` and `zenlayer`
+//! Catalogs (item `i` depends only on provider and `i`; see [`catalog`]):
+//! - IMS: `visibility` public / private / shared with `__imagetype` gold / private / shared /
+//!   market (market images are `visibility: public`); `status` active, queued, saving, killed;
+//!   Arm images carry `__support_arm: "true"`; listed newest first.
+//! - Workspace: `image_type` gold / private, `architecture` x86 / arm; sorted by name.
+//! - CPH: `is_public` 1 (public) / 2 (private, and shared ones with `receive_status`); Android
+//!   on Arm; listed public, private, shared.
+//! - Tencent: `ImageType` PUBLIC_IMAGE / PRIVATE_IMAGE / SHARED_IMAGE / MARKET_IMAGE,
+//!   `ImageStatus` NORMAL, CREATING, CREATEFAILED, SYNCING, IMPORTFAILED.
+//! - Zenlayer: `imageType` PUBLIC_IMAGE / CUSTOM_IMAGE, `imageStatus` AVAILABLE, CREATING,
+//!   UNAVAILABLE.
+//!
+//! Private images are named from [`UNIQUE_NAMES`] (each exactly once in a catalog of 40+),
+//! [`SHARED_NAMES`] (several times in a catalog of 300+) and numbered patterns.
+//!
+//! Modules: `catalog` generates the images; `huawei`, `tencent` and `zenlayer`
 //! serve the APIs; `auth` checks credentials; `faults` injects faults and latency; `stats` counts.
 
 mod auth;
@@ -35,6 +50,9 @@ use crate::secret::Secret;
 pub use catalog::{SHARED_NAMES, UNIQUE_NAMES};
 pub use faults::{Fault, FaultKind, ParseFaultError};
 pub use stats::{SimApi, SimStats};
+
+/// A catalog size for interactive use (`imgcat sim serve` without `--images`).
+pub const DEFAULT_IMAGES: usize = 300;
 
 /// The credentials the simulator accepts. Demo values unless the official environment
 /// variables are set when it starts (see [`SimCredentials::from_env`]).

@@ -1,60 +1,30 @@
-//! The regions / zones the simulator knows.
+//! The regions / zones the simulator knows: the SDK lists of `crate::providers::regions`,
+//! plus the API 2.0 short codes of Tencent and a list of Zenlayer zones for `DescribeZones`.
 
-/// Huawei Cloud regions (union of the IMS / Workspace / CPH SDK region lists).
-pub(crate) const HUAWEI: &[&str] = &[
-    "af-north-1",
-    "af-south-1",
-    "ap-southeast-1",
-    "ap-southeast-2",
-    "ap-southeast-3",
-    "ap-southeast-4",
-    "ap-southeast-5",
-    "cn-east-2",
-    "cn-east-3",
-    "cn-east-4",
-    "cn-east-5",
-    "cn-north-1",
-    "cn-north-2",
-    "cn-north-4",
-    "cn-north-9",
-    "cn-south-1",
-    "cn-south-2",
-    "cn-south-4",
-    "cn-southwest-2",
-    "cn-southwest-3",
-    "eu-west-0",
-    "eu-west-101",
-    "la-north-2",
-    "la-south-2",
-    "me-east-1",
-    "na-mexico-1",
-    "ru-northwest-2",
-    "sa-brazil-1",
-    "tr-west-1",
-];
+use crate::providers::ProviderId;
+use crate::providers::regions::regions;
 
-/// Tencent Cloud regions: API 3.0 names and the short API 2.0 codes.
-pub(crate) const TENCENT: &[&str] = &[
-    "ap-bangkok",
-    "ap-beijing",
-    "ap-chengdu",
-    "ap-chongqing",
-    "ap-guangzhou",
-    "ap-hongkong",
-    "ap-jakarta",
-    "ap-mumbai",
-    "ap-nanjing",
-    "ap-seoul",
-    "ap-shanghai",
-    "ap-shanghai-fsi",
-    "ap-shenzhen-fsi",
-    "ap-singapore",
-    "ap-tokyo",
-    "eu-frankfurt",
-    "na-ashburn",
-    "na-siliconvalley",
-    "na-toronto",
-    "sa-saopaulo",
+/// Huawei Cloud regions: the union of the IMS / Workspace / CPH SDK region lists, deduplicated,
+/// in first-seen order.
+pub(crate) fn huawei() -> Vec<&'static str> {
+    let mut out: Vec<&'static str> = Vec::new();
+    for p in [
+        ProviderId::HuaweiIms,
+        ProviderId::HuaweiWorkspace,
+        ProviderId::HuaweiCph,
+    ] {
+        for r in regions(p) {
+            if !out.contains(r) {
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
+/// Short region codes of the API 2.0 era (`gz`, `sh`, ...), accepted besides the names of
+/// [`regions`]`(TencentLegacy)`.
+const TENCENT_SHORT: &[&str] = &[
     "bj",
     "ca",
     "cd",
@@ -96,7 +66,7 @@ pub(crate) const ZENLAYER: &[(&str, &str)] = &[
 
 /// Whether `region` is a Tencent region.
 pub(crate) fn tencent(region: &str) -> bool {
-    TENCENT.contains(&region)
+    regions(ProviderId::TencentLegacy).contains(&region) || TENCENT_SHORT.contains(&region)
 }
 
 /// Whether `zone` is a Zenlayer zone.

@@ -9,7 +9,7 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use http::{StatusCode, Uri};
 
-use super::catalog::Catalog;
+use super::catalog::{self, Catalog};
 use super::faults::FaultState;
 use super::stats::Stats;
 use super::{SimConfig, SimCredentials, huawei, reply, tencent, zenlayer};
@@ -23,15 +23,15 @@ pub(crate) struct AppState {
     /// Delay added to every response.
     pub latency: Duration,
     /// IMS catalog (newest first).
-    pub ims: Catalog,
+    pub ims: Arc<Catalog>,
     /// Workspace catalog (by name).
-    pub workspace: Catalog,
+    pub workspace: Arc<Catalog>,
     /// CPH catalog (public, private, shared).
-    pub cph: Catalog,
+    pub cph: Arc<Catalog>,
     /// Tencent catalog.
-    pub tencent: Catalog,
+    pub tencent: Arc<Catalog>,
     /// Zenlayer catalog.
-    pub zenlayer: Catalog,
+    pub zenlayer: Arc<Catalog>,
     /// Request counters.
     pub stats: Stats,
     /// Armed faults.
@@ -42,7 +42,7 @@ impl AppState {
     /// Builds the five catalogs in parallel on the blocking pool.
     pub async fn build(config: SimConfig) -> std::io::Result<AppState> {
         let n = config.images;
-        let spawn = |p: ProviderId| tokio::task::spawn_blocking(move || Catalog::build(p, n));
+        let spawn = |p: ProviderId| tokio::task::spawn_blocking(move || catalog::shared(p, n));
         let tasks = [
             spawn(ProviderId::HuaweiIms),
             spawn(ProviderId::HuaweiWorkspace),

@@ -68,7 +68,7 @@ pub(crate) async fn handle(
         );
     };
     if let Err(r) = auth::tencent(&st, method.as_str(), host, &params, &rid) {
-        return r;
+        return *r;
     }
     if action != "DescribeImages" {
         return fail(
@@ -196,9 +196,9 @@ pub(crate) async fn handle(
     }
     let filtered = want_id || want_type || want_name;
     let keep = |e: &Entry| {
-        (!want_id || by_id.iter().any(|v| *v == e.id))
+        (!want_id || by_id.contains(&e.id))
             && (!want_type || by_type.contains(&e.facets.kind))
-            && (!want_name || by_name.iter().any(|v| *v == e.name))
+            && (!want_name || by_name.contains(&e.name))
     };
     let page = offset_page(
         &st,

@@ -22,7 +22,7 @@ const MAX_PAGE_SIZE: u64 = 1000;
 pub(crate) async fn handle(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let rid = format!("T{}", reply::request_uuid().to_ascii_uppercase());
     if let Err(r) = auth::zenlayer(&st, &headers, &body, &rid) {
-        return r;
+        return *r;
     }
     let bad =
         |code: &str, msg: &str| reply::zenlayer_error(StatusCode::BAD_REQUEST, &rid, code, msg);

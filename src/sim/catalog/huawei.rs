@@ -295,7 +295,7 @@ pub(super) fn ims(i: usize) -> (Value, Facets) {
     } else {
         1_073_741_824 + (h >> 32) % 20_000_000_000
     };
-    let disk_format = if kind == Kind::Private && h % 3 == 0 {
+    let disk_format = if kind == Kind::Private && h.is_multiple_of(3) {
         "qcow2"
     } else {
         "zvhd2"
@@ -367,6 +367,8 @@ pub(super) fn ims(i: usize) -> (Value, Facets) {
         arm,
         status,
         created: t,
+        bits,
+        disk_format,
     };
     (v, facets)
 }
@@ -473,7 +475,7 @@ const WORKSPACE_SALT: u64 = 0x2A2A;
 pub(super) fn workspace(i: usize) -> (Value, Facets) {
     let (kind, k) = kind_at(WORKSPACE_PATTERN, i);
     let h = hash(WORKSPACE_SALT, i);
-    let (base, platform, os_type, os_version, _bits, arm) =
+    let (base, platform, os_type, os_version, bits, arm) =
         WORKSPACE_OS[(h % WORKSPACE_OS.len() as u64) as usize];
     let t = created(WORKSPACE_SALT, i);
     let (name, image_type) = match kind {
@@ -481,13 +483,18 @@ pub(super) fn workspace(i: usize) -> (Value, Facets) {
         _ => (base.to_string(), "gold"),
     };
     let min_disk = [40, 50, 60, 80][(h >> 16) as usize % 4];
+    let disk_format = if kind == Kind::Private {
+        "qcow2"
+    } else {
+        "zvhd2"
+    };
     let mut v = json!({
         "id": uuid(WORKSPACE_SALT, i),
         "image_type": image_type,
         "os_type": os_type,
         "architecture": if arm { "arm" } else { "x86" },
         "os_version": os_version,
-        "disk_format": if kind == Kind::Private { "qcow2" } else { "zvhd2" },
+        "disk_format": disk_format,
         "name": name,
         "min_ram": 0,
         "min_disk": min_disk,
@@ -512,6 +519,8 @@ pub(super) fn workspace(i: usize) -> (Value, Facets) {
         arm,
         status: "active",
         created: t,
+        bits,
+        disk_format,
     };
     (v, facets)
 }
@@ -558,7 +567,7 @@ pub(super) fn cph(i: usize) -> (Value, Facets) {
         "os_name": os_name,
         "image_label": label,
         "image_id": hex32(CPH_SALT, i),
-        "is_support_encrypt": (h >> 12) % 3 == 0,
+        "is_support_encrypt": (h >> 12).is_multiple_of(3),
     });
     if kind == Kind::Shared
         && let Some(obj) = v.as_object_mut()
@@ -572,6 +581,8 @@ pub(super) fn cph(i: usize) -> (Value, Facets) {
         arm: true,
         status: "active",
         created: created(CPH_SALT, i),
+        bits: 64,
+        disk_format: "",
     };
     (v, facets)
 }

@@ -10,6 +10,7 @@ mod names;
 mod others;
 
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use bytes::Bytes;
 use serde_json::Value;
@@ -46,6 +47,10 @@ pub(crate) struct Facets {
     pub status: &'static str,
     /// Creation time, unix seconds.
     pub created: i64,
+    /// 32 or 64 (IMS `__os_bit`).
+    pub bits: u8,
+    /// Disk format (IMS `disk_format`, Workspace).
+    pub disk_format: &'static str,
 }
 
 /// One catalog entry.
@@ -55,9 +60,7 @@ pub(crate) struct Entry {
     pub id: String,
     /// The image name.
     pub name: String,
-    /// The raw provider object.
-    pub value: Value,
-    /// `value`, serialized once.
+    /// The raw provider object, serialized once.
     pub bytes: Bytes,
     /// Filter fields.
     pub facets: Facets,
@@ -87,7 +90,6 @@ impl Catalog {
                 Entry {
                     id,
                     name,
-                    value,
                     bytes,
                     facets,
                 }
@@ -100,6 +102,36 @@ impl Catalog {
             .collect();
         Catalog { entries, by_id }
     }
+}
+
+/// Catalogs of up to this many images stay cached for the life of the process.
+const KEEP_ALIVE_MAX: usize = 10_000;
+
+/// The catalog of `n` images of `provider`, shared with any other simulator of the process
+/// that uses the same size (tests start many; building one costs time in debug builds).
+pub(crate) fn shared(provider: ProviderId, n: usize) -> Arc<Catalog> {
+    type Cache = Mutex<(
+        HashMap<(ProviderId, usize), Weak<Catalog>>,
+        Vec<Arc<Catalog>>,
+    )>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let hit = cache
+        .lock()
+        .ok()
+        .and_then(|c| c.0.get(&(provider, n)).and_then(Weak::upgrade));
+    if let Some(c) = hit {
+        return c;
+    }
+    let built = Arc::new(Catalog::build(provider, n));
+    if let Ok(mut c) = cache.lock() {
+        c.0.retain(|_, w| w.strong_count() > 0);
+        c.0.insert((provider, n), Arc::downgrade(&built));
+        if n <= KEEP_ALIVE_MAX {
+            c.1.push(built.clone());
+        }
+    }
+    built
 }
 
 /// The raw objects of a catalog, in the API's order (see [`super::catalog`]).
@@ -123,7 +155,7 @@ fn generate(provider: ProviderId, i: usize) -> (Value, Facets) {
 fn order(provider: ProviderId, raw: &mut [(Value, Facets)]) {
     match provider {
         // Glance: newest first (sort_key=created_at, sort_dir=desc); creation times are unique.
-        ProviderId::HuaweiIms => raw.sort_by(|a, b| b.1.created.cmp(&a.1.created)),
+        ProviderId::HuaweiIms => raw.sort_by_key(|(_, f)| std::cmp::Reverse(f.created)),
         // Workspace sorts by name (ascending) by default; ties keep generation order.
         ProviderId::HuaweiWorkspace => raw.sort_by(|a, b| {
             a.0.get("name")
@@ -196,9 +228,9 @@ pub(crate) fn base36(salt: u64, i: usize, len: usize) -> String {
     const MASK: u64 = (1 << 40) - 1;
     // A bijection on 40 bits: add, multiply by odd, xor-shift.
     let mut x = (i as u64).wrapping_add(salt) & MASK;
-    x = x.wrapping_mul(0x9E37_79B9_7F) & MASK;
+    x = x.wrapping_mul(0x009E_3779_B97F) & MASK;
     x ^= x >> 21;
-    x = x.wrapping_mul(0xC2B2_AE3D_27) & MASK;
+    x = x.wrapping_mul(0x00C2_B2AE_3D27) & MASK;
     x ^= x >> 19;
     let digits = b"0123456789abcdefghijklmnopqrstuvwxyz";
     let mut out = vec![b'0'; len];
@@ -265,8 +297,8 @@ mod tests {
     #[test]
     fn ids_and_unique_names_are_unique_in_every_catalog() {
         for &p in ProviderId::ALL {
-            let c = Catalog::build(p, 6_000);
-            assert_eq!(c.by_id.len(), 6_000, "{p}: duplicate ids");
+            let c = Catalog::build(p, 3_000);
+            assert_eq!(c.by_id.len(), 3_000, "{p}: duplicate ids");
             for name in UNIQUE_NAMES {
                 let hits = c.entries.iter().filter(|e| e.name == *name).count();
                 assert_eq!(hits, 1, "{p}: {name}");

@@ -30,7 +30,7 @@ pub(crate) fn private_name(k: usize) -> String {
     if let Some(name) = UNIQUE_NAMES.get(k) {
         return (*name).to_string();
     }
-    if k % 6 == 0 {
+    if k.is_multiple_of(6) {
         return SHARED_NAMES[(k / 6) % SHARED_NAMES.len()].to_string();
     }
     PATTERNS[k % PATTERNS.len()].replace("{k}", &format!("{k:05}"))

@@ -194,6 +194,8 @@ pub(super) fn tencent(i: usize) -> (Value, Facets) {
         arm,
         status,
         created: t,
+        bits: if os_name.ends_with("_32") { 32 } else { 64 },
+        disk_format: "",
     };
     (v, facets)
 }
@@ -347,6 +349,8 @@ pub(super) fn zenlayer(i: usize) -> (Value, Facets) {
         arm,
         status,
         created: created(ZENLAYER_SALT, i),
+        bits: 64,
+        disk_format: "",
     };
     (v, facets)
 }

@@ -1,4 +1,9 @@
-//! Huawei Cloud: IMS (Glance v2), Workspace, CPH, IAM projects and the Glance version document.
+//! Huawei Cloud: Workspace, CPH, IAM projects and the Glance version document here; IMS in
+//! [`ims`]. All share the API gateway's auth ([`gate`]).
+
+mod ims;
+
+pub(crate) use ims::ims;
 
 use axum::body::Bytes;
 use axum::extract::State;
@@ -7,16 +12,12 @@ use http::{HeaderMap, Method, StatusCode, Uri};
 use serde_json::{Value, json};
 
 use super::catalog::{Entry, Kind};
-use super::faults::PageFault;
 use super::paging::offset_page;
-use super::reply::{self, first, form_pairs, js, parse_uint, quote};
+use super::reply::{self, first, form_pairs, js, parse_uint};
 use super::server::{AppState, Shared};
 use super::stats::SimApi;
 use super::{auth, huawei_project_id, regions};
 
-/// IMS page size default and cap.
-const IMS_DEFAULT_LIMIT: u64 = 25;
-const IMS_MAX_LIMIT: u64 = 1000;
 /// Workspace page size default and cap.
 const WORKSPACE_MAX_LIMIT: u64 = 100;
 /// CPH page size default and cap (when paging is asked for).
@@ -55,7 +56,7 @@ pub(crate) async fn versions(headers: HeaderMap) -> Response {
 fn known_project(st: &AppState, id: &str) -> bool {
     match &st.creds.huawei_project_id {
         Some(p) => p == id,
-        None => regions::HUAWEI.iter().any(|r| huawei_project_id(r) == id),
+        None => regions::huawei().iter().any(|r| huawei_project_id(r) == id),
     }
 }
 
@@ -68,17 +69,17 @@ fn gate(
     body: &[u8],
     rid: &str,
     project: Option<&str>,
-) -> Result<(), Response> {
+) -> Result<(), auth::Rejection> {
     auth::huawei(st, method, uri, headers, body, rid)?;
     if let Some(p) = project
         && !known_project(st, p)
     {
-        return Err(reply::huawei_error(
+        return Err(Box::new(reply::huawei_error(
             StatusCode::FORBIDDEN,
             rid,
             "APIGW.0302",
             "The IAM user is not authorized to access the API: the project id in the path does not match the credentials",
-        ));
+        )));
     }
     Ok(())
 }
@@ -101,7 +102,7 @@ pub(crate) async fn iam_projects(
 ) -> Response {
     let rid = reply::request_id();
     if let Err(r) = gate(&st, &method, &uri, &headers, &body, &rid, None) {
-        return r;
+        return *r;
     }
     let q = form_pairs(uri.query().unwrap_or_default().as_bytes());
     let host = headers
@@ -109,13 +110,10 @@ pub(crate) async fn iam_projects(
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
     let domain = huawei_project_id("domain");
+    let known = regions::huawei();
     let names: Vec<&str> = match first(&q, "name") {
-        Some(n) => regions::HUAWEI
-            .iter()
-            .copied()
-            .filter(|r| *r == n)
-            .collect(),
-        None => regions::HUAWEI.to_vec(),
+        Some(n) => known.into_iter().filter(|r| *r == n).collect(),
+        None => known,
     };
     let projects: Vec<Value> = names
         .iter()
@@ -148,217 +146,6 @@ pub(crate) async fn iam_projects(
     reply::json_value(StatusCode::OK, &rid, &v)
 }
 
-/// A comparison of the `created_at=gt:TIME` kind.
-#[derive(Clone, Copy)]
-enum Cmp {
-    Gt,
-    Gte,
-    Lt,
-    Lte,
-    Eq,
-    Neq,
-}
-
-impl Cmp {
-    fn holds(self, a: i64, b: i64) -> bool {
-        match self {
-            Cmp::Gt => a > b,
-            Cmp::Gte => a >= b,
-            Cmp::Lt => a < b,
-            Cmp::Lte => a <= b,
-            Cmp::Eq => a == b,
-            Cmp::Neq => a != b,
-        }
-    }
-}
-
-/// Parses `OP:yyyy-MM-ddThh:mm:ssZ` or `OP:yyyy-MM-dd hh:mm:ss`.
-fn parse_time_filter(v: &str) -> Option<(Cmp, i64)> {
-    let (op, t) = v.split_once(':')?;
-    let cmp = match op.trim() {
-        "gt" => Cmp::Gt,
-        "gte" => Cmp::Gte,
-        "lt" => Cmp::Lt,
-        "lte" => Cmp::Lte,
-        "eq" => Cmp::Eq,
-        "neq" => Cmp::Neq,
-        _ => return None,
-    };
-    let t = parse_time(t.trim())?;
-    Some((cmp, t))
-}
-
-fn parse_time(t: &str) -> Option<i64> {
-    ["%Y-%m-%dT%H:%M:%SZ", "%Y-%m-%d %H:%M:%S"]
-        .iter()
-        .find_map(|f| chrono::NaiveDateTime::parse_from_str(t, f).ok())
-        .map(|d| d.and_utc().timestamp())
-}
-
-/// One IMS filter.
-enum ImsFilter {
-    Kind(Vec<Kind>),
-    ImageType(&'static str),
-    OsType(String),
-    Platform(String),
-    Status(String),
-    Name(String),
-    Id(String),
-    Created(Cmp, i64),
-    Updated(Cmp, i64),
-    /// Any other property, matched exactly against the image's own field.
-    Prop(String, String),
-}
-
-impl ImsFilter {
-    fn keep(&self, e: &Entry) -> bool {
-        match self {
-            ImsFilter::Kind(kinds) => kinds.contains(&e.facets.kind),
-            ImsFilter::ImageType(t) => {
-                e.value.get("__imagetype").and_then(Value::as_str) == Some(t)
-            }
-            ImsFilter::OsType(v) => e.facets.os_type == v,
-            ImsFilter::Platform(v) => e.facets.platform == v,
-            ImsFilter::Status(v) => e.facets.status == v,
-            ImsFilter::Name(v) => e.name == *v,
-            ImsFilter::Id(v) => e.id == *v,
-            ImsFilter::Created(c, t) => c.holds(e.facets.created, *t),
-            ImsFilter::Updated(c, t) => e
-                .value
-                .get("updated_at")
-                .and_then(Value::as_str)
-                .and_then(parse_time)
-                .is_some_and(|u| c.holds(u, *t)),
-            ImsFilter::Prop(k, v) => match e.value.get(k) {
-                Some(Value::String(s)) => s == v,
-                Some(Value::Bool(b)) => b.to_string() == *v,
-                Some(Value::Number(n)) => n.to_string() == *v,
-                _ => false,
-            },
-        }
-    }
-}
-
-/// Builds the IMS filters from the query; `Err` is a 400 message.
-fn ims_filters(q: &[(String, String)]) -> Result<Vec<ImsFilter>, String> {
-    let mut out = Vec::new();
-    for (k, v) in q {
-        let f = match k.as_str() {
-            "limit" | "marker" | "sort_key" | "sort_dir" | "member_status" => continue,
-            "visibility" => ImsFilter::Kind(match v.as_str() {
-                "public" => vec![Kind::Public, Kind::Market],
-                "private" => vec![Kind::Private],
-                "shared" => vec![Kind::Shared],
-                "community" => vec![],
-                _ => return Err(format!("Invalid visibility value: {v}")),
-            }),
-            "__imagetype" => ImsFilter::ImageType(match v.as_str() {
-                "gold" => "gold",
-                "private" => "private",
-                "shared" => "shared",
-                "market" => "market",
-                _ => return Err(format!("Invalid __imagetype value: {v}")),
-            }),
-            "__os_type" => ImsFilter::OsType(v.clone()),
-            "__platform" => ImsFilter::Platform(v.clone()),
-            "status" => ImsFilter::Status(v.clone()),
-            "name" => ImsFilter::Name(v.clone()),
-            "id" => ImsFilter::Id(v.clone()),
-            "created_at" | "updated_at" => {
-                let (c, t) = parse_time_filter(v).ok_or_else(|| {
-                    format!("Invalid {k} value: {v}, expected OP:yyyy-MM-ddThh:mm:ssZ")
-                })?;
-                if k == "created_at" {
-                    ImsFilter::Created(c, t)
-                } else {
-                    ImsFilter::Updated(c, t)
-                }
-            }
-            _ => ImsFilter::Prop(k.clone(), v.clone()),
-        };
-        out.push(f);
-    }
-    Ok(out)
-}
-
-/// `GET /v2/images`: Glance v2 list with `limit` / `marker` and a relative `next`.
-pub(crate) async fn ims(
-    State(st): State<Shared>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let rid = reply::request_id();
-    if let Err(r) = gate(&st, &method, &uri, &headers, &body, &rid, None) {
-        return r;
-    }
-    let bad = |msg: &str| reply::glance_error(StatusCode::BAD_REQUEST, &rid, "IMG.0001", msg);
-    let q = form_pairs(uri.query().unwrap_or_default().as_bytes());
-    let limit = match first(&q, "limit") {
-        None => IMS_DEFAULT_LIMIT,
-        Some(s) => match parse_uint(s) {
-            Some(l) if l <= IMS_MAX_LIMIT => l,
-            Some(_) => {
-                return bad(&format!(
-                    "limit param must be less than or equal to {IMS_MAX_LIMIT}"
-                ));
-            }
-            None => return bad("limit param must be an integer >= 0"),
-        },
-    } as usize;
-    let cat = &st.ims;
-    let start = match first(&q, "marker") {
-        None => 0,
-        Some(m) => match cat.by_id.get(m) {
-            Some(pos) => pos + 1,
-            None => return bad(&format!("marker {m} could not be found")),
-        },
-    };
-    let filters = match ims_filters(&q) {
-        Ok(f) => f,
-        Err(msg) => return bad(&msg),
-    };
-    let keep = |e: &Entry| filters.iter().all(|f| f.keep(e));
-    let mut items: Vec<&Entry> = Vec::with_capacity(limit.min(1024));
-    let mut more = false;
-    for e in cat.entries.iter().skip(start).filter(|e| keep(e)) {
-        if items.len() == limit {
-            more = true;
-            break;
-        }
-        items.push(e);
-    }
-    // `first` / `next` keep every parameter but the marker, re-encoded.
-    let kept: Vec<String> = q
-        .iter()
-        .filter(|(k, _)| k != "marker")
-        .map(|(k, v)| format!("{}={}", quote(k), quote(v)))
-        .collect();
-    let base = if kept.is_empty() {
-        "/v2/images".to_string()
-    } else {
-        format!("/v2/images?{}", kept.join("&"))
-    };
-    let sep = if kept.is_empty() { '?' } else { '&' };
-    let mut suffix = format!(",\"schema\":\"/v2/schemas/images\",\"first\":{}", js(&base));
-    if more && let Some(last) = items.last() {
-        let mut marker = last.id.as_str();
-        if let Some(m) = first(&q, "marker")
-            && st.faults.page(SimApi::Ims, PageFault::ImsLoop)
-        {
-            st.stats.fault();
-            marker = m;
-        }
-        let next = format!("{base}{sep}marker={}", quote(marker));
-        suffix.push_str(&format!(",\"next\":{}", js(&next)));
-    }
-    suffix.push('}');
-    let cap = items.iter().map(|e| e.bytes.len() + 1).sum();
-    let body = reply::join_items("{\"images\":", items.iter().map(|e| &e.bytes), &suffix, cap);
-    reply::json_bytes(StatusCode::OK, &rid, body)
-}
-
 /// `GET /v2/{project_id}/images`: Workspace product images, `offset` / `limit`.
 pub(crate) async fn workspace(
     State(st): State<Shared>,
@@ -370,7 +157,7 @@ pub(crate) async fn workspace(
     let rid = reply::request_id();
     let project = path_project(&uri);
     if let Err(r) = gate(&st, &method, &uri, &headers, &body, &rid, Some(&project)) {
-        return r;
+        return *r;
     }
     let bad = |msg: &str| reply::huawei_error(StatusCode::BAD_REQUEST, &rid, "WKS.00000400", msg);
     let q = form_pairs(uri.query().unwrap_or_default().as_bytes());
@@ -450,7 +237,7 @@ pub(crate) async fn cph(
     let rid = reply::request_id();
     let project = path_project(&uri);
     if let Err(r) = gate(&st, &method, &uri, &headers, &body, &rid, Some(&project)) {
-        return r;
+        return *r;
     }
     let bad = |msg: &str| reply::huawei_error(StatusCode::BAD_REQUEST, &rid, "CPS.0005", msg);
     let q = form_pairs(uri.query().unwrap_or_default().as_bytes());
