@@ -10,9 +10,9 @@ use tokio::sync::mpsc;
 use crate::error::{Error, Target};
 use crate::model::Image;
 use crate::output::{Encoder, Sink};
-use crate::spool;
 use crate::providers::Adapter;
 use crate::query::ImageQuery;
+use crate::spool;
 
 /// Watches a listing's progress (the terminal display implements it).
 pub trait Observer {

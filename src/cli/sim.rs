@@ -11,7 +11,9 @@ use crate::sim::{self, SimConfig, SimCredentials};
 pub async fn serve(args: &SimServeArgs) -> Result<i32> {
     let config = SimConfig::new(args.images)
         .latency(Duration::from_millis(args.latency_ms))
-        .credentials(SimCredentials::from_env());
+        .credentials(SimCredentials::from_env())
+        .parse_faults(&args.faults)
+        .map_err(|e| Error::Usage(format!("sim serve: --fault: {e}")))?;
     let handle = sim::start(config, SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
         .await
         .map_err(|e| {

@@ -12,6 +12,9 @@
 use std::collections::HashSet;
 use std::future::Future;
 
+use std::task::Poll;
+
+use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use crate::error::{Error, Result, Target};
@@ -23,13 +26,23 @@ pub const MAX_PAGES: u64 = 100_000;
 /// How often a short page is fetched again before the listing fails.
 pub const SHORT_PAGE_REFETCHES: u32 = 2;
 
-/// One page of a cursor API.
-#[derive(Debug)]
+/// One page of a cursor API: the next cursor, read first, and the decoding of its images,
+/// deferred so that the pager can send the next request before doing it.
 pub struct CursorPage {
-    /// The images on the page.
-    pub items: Vec<Image>,
     /// The cursor of the next page; `None` on the last.
     pub next: Option<String>,
+    /// Decodes the page's images.
+    pub decode: Box<dyn FnOnce() -> Result<Vec<Image>> + Send>,
+}
+
+impl CursorPage {
+    /// A page whose images are already decoded.
+    pub fn ready(items: Vec<Image>, next: Option<String>) -> Self {
+        CursorPage {
+            next,
+            decode: Box::new(move || Ok(items)),
+        }
+    }
 }
 
 /// One page of an offset API.
@@ -70,22 +83,24 @@ impl Seen {
 }
 
 /// Pages through a cursor API. `fetch(None)` asks for the first page, `fetch(Some(c))` for the
-/// page after cursor `c`.
-pub fn cursor<'a, F, Fut>(target: Target, fetch: F) -> BoxStream<'a, Result<Vec<Image>>>
+/// page after cursor `c`. The request for the next page leaves before the current page's images
+/// are decoded, so decoding overlaps the round trip.
+pub fn cursor<'a, F, Fut>(target: Target, mut fetch: F) -> BoxStream<'a, Result<Vec<Image>>>
 where
     F: FnMut(Option<String>) -> Fut + Send + 'a,
     Fut: Future<Output = Result<CursorPage>> + Send + 'a,
 {
-    struct State<F> {
+    struct State<'a, F> {
         fetch: F,
-        next: Option<Option<String>>,
+        pending: Option<BoxFuture<'a, Result<CursorPage>>>,
         cursors: HashSet<String>,
         seen: Seen,
         pages: u64,
     }
+    let first: BoxFuture<'a, Result<CursorPage>> = Box::pin(fetch(None));
     let state = State {
         fetch,
-        next: Some(None),
+        pending: Some(first),
         cursors: HashSet::new(),
         seen: Seen::default(),
         pages: 0,
@@ -93,9 +108,10 @@ where
     stream::try_unfold(state, move |mut st| {
         let target = target.clone();
         async move {
-            let Some(cursor) = st.next.take() else {
+            let Some(pending) = st.pending.take() else {
                 return Ok(None);
             };
+            let page = pending.await?;
             st.pages += 1;
             if st.pages > MAX_PAGES {
                 return Err(incomplete(
@@ -103,8 +119,6 @@ where
                     format!("more than {MAX_PAGES} pages; stopping"),
                 ));
             }
-            let page = (st.fetch)(cursor).await?;
-            st.seen.check(&target, &page.items)?;
             if let Some(next) = &page.next {
                 if !st.cursors.insert(next.clone()) {
                     return Err(incomplete(
@@ -114,15 +128,23 @@ where
                         ),
                     ));
                 }
-                if page.items.is_empty() {
-                    return Err(incomplete(
-                        &target,
-                        "an empty page still points to a next page".into(),
-                    ));
-                }
+                let mut fut: BoxFuture<'a, Result<CursorPage>> =
+                    Box::pin((st.fetch)(Some(next.clone())));
+                // Poll once so the request leaves now; keep an early answer.
+                st.pending = Some(match futures::poll!(&mut fut) {
+                    Poll::Ready(r) => Box::pin(std::future::ready(r)),
+                    Poll::Pending => fut,
+                });
             }
-            st.next = page.next.map(Some);
-            Ok(Some((page.items, st)))
+            let items = (page.decode)()?;
+            st.seen.check(&target, &items)?;
+            if page.next.is_some() && items.is_empty() {
+                return Err(incomplete(
+                    &target,
+                    "an empty page still points to a next page".into(),
+                ));
+            }
+            Ok(Some((items, st)))
         }
     })
     .boxed()
@@ -323,10 +345,10 @@ mod tests {
     fn cursor_detects_loops() {
         let s = cursor(t(), |c: Option<String>| async move {
             let n: u64 = c.as_deref().map_or(0, |s| s.parse().unwrap_or(0));
-            Ok(CursorPage {
-                items: imgs(n * 2..n * 2 + 2),
-                next: Some(((n + 1) % 3).to_string()),
-            })
+            Ok(CursorPage::ready(
+                imgs(n * 2..n * 2 + 2),
+                Some(((n + 1) % 3).to_string()),
+            ))
         });
         let err = run(s).err().map(|e| e.to_string()).unwrap_or_default();
         assert!(err.contains("loops") || err.contains("twice"), "{err}");
@@ -336,10 +358,10 @@ mod tests {
     fn cursor_follows_to_the_end() {
         let s = cursor(t(), |c: Option<String>| async move {
             let n: u64 = c.as_deref().map_or(0, |s| s.parse().unwrap_or(0));
-            Ok(CursorPage {
-                items: imgs(n * 2..n * 2 + 2),
-                next: (n < 4).then(|| (n + 1).to_string()),
-            })
+            Ok(CursorPage::ready(
+                imgs(n * 2..n * 2 + 2),
+                (n < 4).then(|| (n + 1).to_string()),
+            ))
         });
         assert_eq!(run(s).map(|v| v.len()).unwrap_or(0), 10);
     }

@@ -25,10 +25,17 @@ pub struct Ims {
     endpoint: Option<Url>,
 }
 
+/// What is read of a page before the next request leaves: the link, the images skipped.
+#[derive(Deserialize)]
+struct NextOnly {
+    #[allow(dead_code)]
+    images: serde::de::IgnoredAny,
+    next: Option<String>,
+}
+
 #[derive(Deserialize)]
 struct ImagesPage {
     images: Vec<serde_json::Map<String, serde_json::Value>>,
-    next: Option<String>,
 }
 
 impl Ims {
@@ -108,22 +115,29 @@ impl Adapter for Ims {
                 };
                 async move {
                     let url = url?;
-                    let page: ImagesPage = self
+                    let (next, answer) = self
                         .client
                         .http
                         .call(
                             &target,
                             || self.client.get(&url, project.as_deref()),
-                            |a| self.client.decode(&target, a),
+                            |a| {
+                                let head: NextOnly = self.client.decode(&target, a.clone())?;
+                                Ok((head.next, a))
+                            },
                         )
                         .await?;
-                    Ok(CursorPage {
-                        items: page
+                    let decode = move || {
+                        let page: ImagesPage = decode::json(&target, &answer, None)?;
+                        Ok(page
                             .images
                             .into_iter()
-                            .filter_map(|raw| to_image(region, raw))
-                            .collect(),
-                        next: page.next.filter(|n| !n.is_empty()),
+                            .filter_map(|raw| to_image(&target.region, raw))
+                            .collect())
+                    };
+                    Ok(CursorPage {
+                        next: next.filter(|n| !n.is_empty()),
+                        decode: Box::new(decode),
                     })
                 }
             })
