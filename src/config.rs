@@ -15,6 +15,8 @@ use crate::sign::tencent_v2::SignatureMethod;
 #[derive(Debug, Clone, Default)]
 pub struct Env {
     vars: HashMap<String, String>,
+    /// Where each variable that did not come from the process environment came from.
+    origins: HashMap<String, String>,
 }
 
 impl Env {
@@ -24,6 +26,7 @@ impl Env {
             vars: std::env::vars_os()
                 .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
                 .collect(),
+            origins: HashMap::new(),
         }
     }
 
@@ -39,7 +42,24 @@ impl Env {
                 .into_iter()
                 .map(|(k, v)| (k.into(), v.into()))
                 .collect(),
+            origins: HashMap::new(),
         }
+    }
+
+    /// Fills in variables that are unset (or empty) with `pairs`, remembering `origin` for them.
+    pub fn fill_from(&mut self, pairs: &[(String, String)], origin: &str) {
+        for (k, v) in pairs {
+            if self.get(k).is_none() {
+                self.vars.insert(k.clone(), v.clone());
+                self.origins.insert(k.clone(), origin.to_string());
+            }
+        }
+    }
+
+    /// Where a set variable came from: `environment`, or what [`Env::fill_from`] was told.
+    pub fn origin(&self, key: &str) -> Option<&str> {
+        self.get(key)?;
+        Some(self.origins.get(key).map_or("environment", String::as_str))
     }
 
     /// A variable's value; unset and empty are the same.

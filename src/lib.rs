@@ -13,6 +13,7 @@ pub mod listing;
 pub mod model;
 pub mod normalize;
 pub mod output;
+pub mod profile;
 pub mod providers;
 pub mod query;
 pub mod secret;

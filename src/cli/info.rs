@@ -7,7 +7,7 @@ use comfy_table::{Table, presets::NOTHING};
 
 use super::runtime;
 use super::{Cli, CompletionsArgs, FormatArgs, GlobalArgs, InfoFormat, RegionsArgs};
-use crate::config::{self, Env};
+use crate::config;
 use crate::error::{Error, Result, exit};
 use crate::providers::{self, ProviderId, Setup, about, regions};
 
@@ -19,7 +19,7 @@ fn table(header: &[&str]) -> Table {
 
 /// `imgcat providers`.
 pub fn providers(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
-    let env = Env::from_process();
+    let (env, _) = runtime::process_env(global)?;
     let rows: Vec<(about::About, bool)> = ProviderId::ALL
         .iter()
         .map(|p| {
@@ -77,7 +77,7 @@ pub async fn regions(global: &GlobalArgs, args: &RegionsArgs) -> Result<i32> {
         match config::zenlayer(&run_env.env) {
             Ok(_) => {
                 let setup = Setup {
-                    http: runtime::http_client(global)?,
+                    http: runtime::http_client(global, &run_env)?,
                     env: run_env.env.clone(),
                     endpoint: None,
                     tencent_method: None,

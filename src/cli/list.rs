@@ -137,7 +137,7 @@ pub fn report(outcome: &Outcome) -> i32 {
         None => exit::OK,
         Some(_) if outcome.succeeded > 0 => {
             eprintln!(
-                "imgcat: partial listing: {} target(s) failed, {} succeeded; the output holds only the images of those that succeeded",
+                "imgcat: partial listing: {} target(s) failed, {} succeeded; the images of the failed targets are missing or incomplete",
                 outcome.failures.len(),
                 outcome.succeeded
             );

@@ -59,10 +59,14 @@ pub struct GlobalArgs {
     /// Everything -vv shows plus request and response headers (secrets masked).
     #[arg(long, global = true)]
     pub debug: bool,
-    /// Requests in flight at once, across all providers and regions.
-    #[arg(long, global = true, value_name = "N", default_value_t = 32,
+    /// Requests in flight at once, across all providers and regions [default: the profile's
+    /// `concurrency`, else 32].
+    #[arg(long, global = true, value_name = "N",
           value_parser = clap::value_parser!(u16).range(1..=256))]
-    pub concurrency: u16,
+    pub concurrency: Option<u16>,
+    /// The profile to read from the config file [env: IMGCAT_PROFILE] (default: `default`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
     /// Timeout of one request, in seconds (body included).
     #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0)]
     pub timeout: f64,

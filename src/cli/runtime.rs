@@ -31,8 +31,11 @@ pub fn init_logging(global: &GlobalArgs) {
         .try_init();
 }
 
+/// Default of `--concurrency`.
+pub const DEFAULT_CONCURRENCY: u16 = 32;
+
 /// The HTTP client for the run.
-pub fn http_client(global: &GlobalArgs) -> Result<HttpClient> {
+pub fn http_client(global: &GlobalArgs, run: &RunEnv) -> Result<HttpClient> {
     if !(global.timeout.is_finite() && global.timeout > 0.0) {
         return Err(Error::Usage(format!(
             "--timeout must be a positive number of seconds, not {}",
@@ -42,7 +45,12 @@ pub fn http_client(global: &GlobalArgs) -> Result<HttpClient> {
     HttpClient::new(HttpOptions {
         timeout: Duration::from_secs_f64(global.timeout),
         retries: global.retries,
-        concurrency: usize::from(global.concurrency),
+        concurrency: usize::from(
+            global
+                .concurrency
+                .or(run.profile_concurrency)
+                .unwrap_or(DEFAULT_CONCURRENCY),
+        ),
         ..HttpOptions::default()
     })
 }
@@ -54,6 +62,18 @@ pub struct RunEnv {
     pub env: Env,
     /// The simulator, kept alive for the run.
     pub sim: Option<SimHandle>,
+    /// The profile's `concurrency`.
+    pub profile_concurrency: Option<u16>,
+}
+
+/// The process environment with the profile filling in what it does not set.
+pub fn process_env(global: &GlobalArgs) -> Result<(Env, Option<crate::profile::Profile>)> {
+    let mut env = Env::from_process();
+    let profile = crate::profile::load(&env, global.profile.as_deref())?;
+    if let Some(p) = &profile {
+        env.fill_from(&p.vars, &format!("profile {} ({})", p.name, p.path.display()));
+    }
+    Ok((env, profile))
 }
 
 /// The demo region of each provider under `--sim`.
@@ -67,13 +87,15 @@ pub fn sim_default_region(p: ProviderId) -> &'static str {
 
 /// Builds the run's environment, starting the simulator for `--sim`.
 pub async fn run_env(global: &GlobalArgs) -> Result<RunEnv> {
-    let process = Env::from_process();
     if !global.sim {
+        let (env, profile) = process_env(global)?;
         return Ok(RunEnv {
-            env: process,
+            env,
             sim: None,
+            profile_concurrency: profile.and_then(|p| p.concurrency),
         });
     }
+    let process = Env::from_process();
     let creds = SimCredentials::demo();
     let handle = sim::start(
         sim::SimConfig::new(global.sim_images).credentials(creds.clone()),
@@ -116,6 +138,7 @@ pub async fn run_env(global: &GlobalArgs) -> Result<RunEnv> {
     Ok(RunEnv {
         env: Env::from_pairs(pairs),
         sim: Some(handle),
+        profile_concurrency: None,
     })
 }
 
@@ -276,7 +299,7 @@ pub async fn plan(global: &GlobalArgs, target: &super::TargetArgs) -> Result<Pla
         ));
     }
     let setup = Setup {
-        http: http_client(global)?,
+        http: http_client(global, &run_env)?,
         env: run_env.env.clone(),
         endpoint: target.endpoint.clone(),
         tencent_method: global.tencent_signature_method,
