@@ -108,7 +108,9 @@ pub fn path(env: &Env) -> Option<PathBuf> {
 /// Loads profile `name` (`--profile`, else `IMGCAT_PROFILE`, else `default`). A missing file is
 /// no profile, unless a profile was asked for by name.
 pub fn load(env: &Env, name: Option<&str>) -> Result<Option<Profile>> {
-    let asked = name.map(str::to_string).or_else(|| env.get("IMGCAT_PROFILE").map(str::to_string));
+    let asked = name
+        .map(str::to_string)
+        .or_else(|| env.get("IMGCAT_PROFILE").map(str::to_string));
     let name = asked.clone().unwrap_or_else(|| "default".to_string());
     let Some(path) = path(env) else {
         return Ok(None);
@@ -139,7 +141,11 @@ pub fn load(env: &Env, name: Option<&str>) -> Result<Option<Profile>> {
         return Err(Error::Config(format!(
             "profile: no profile '{name}' in {}; it has: {}",
             path.display(),
-            if names.is_empty() { "none".into() } else { names.join(", ") }
+            if names.is_empty() {
+                "none".into()
+            } else {
+                names.join(", ")
+            }
         )));
     };
     let mut vars: Vec<(String, String)> = Vec::new();
@@ -169,7 +175,10 @@ pub fn load(env: &Env, name: Option<&str>) -> Result<Option<Profile>> {
     put("ZENLAYERCLOUD_ZONE", z.zone);
     for (id, url) in file.endpoints {
         let p: ProviderId = id.parse().map_err(|e| {
-            Error::Config(format!("profile: {}: [{name}.endpoints]: {e}", path.display()))
+            Error::Config(format!(
+                "profile: {}: [{name}.endpoints]: {e}",
+                path.display()
+            ))
         })?;
         vars.push((format!("IMGCAT_ENDPOINT_{}", p.env_suffix()), url));
     }

@@ -75,7 +75,11 @@ fn raw_id(p: ProviderId) -> &'static str {
 fn full_catalog(p: ProviderId) -> BTreeSet<String> {
     sim::catalog(p, N)
         .iter()
-        .filter_map(|v| v.get(raw_id(p)).and_then(|x| x.as_str()).map(str::to_string))
+        .filter_map(|v| {
+            v.get(raw_id(p))
+                .and_then(|x| x.as_str())
+                .map(str::to_string)
+        })
         .collect()
 }
 
@@ -108,7 +112,11 @@ fn recovers(fault: &str, providers: &[ProviderId]) {
         let got = listed(&r);
         let set: BTreeSet<String> = got.iter().cloned().collect();
         assert_eq!(set.len(), got.len(), "{p} under {fault}: duplicates");
-        assert_eq!(set, full_catalog(p), "{p} under {fault}: not the full catalog");
+        assert_eq!(
+            set,
+            full_catalog(p),
+            "{p} under {fault}: not the full catalog"
+        );
     }
 }
 
@@ -193,7 +201,18 @@ fn several_targets_with_one_failing_print_the_rest_and_exit_partial() {
     env.push(("HUAWEICLOUD_SDK_REGION".into(), "cn-north-4".into()));
     env.push(("TENCENTCLOUD_REGION".into(), "ap-guangzhou".into()));
     env.push(("ZENLAYERCLOUD_ZONE".into(), "FRA-A".into()));
-    let out = common::imgcat(&env, ["--retries", "0", "list", "--provider", "all", "--output", "json"]);
+    let out = common::imgcat(
+        &env,
+        [
+            "--retries",
+            "0",
+            "list",
+            "--provider",
+            "all",
+            "--output",
+            "json",
+        ],
+    );
     assert_eq!(out.status.code(), Some(7), "{}", common::stderr(&out));
     let images: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("JSON stays valid after a failure: {e}"));
@@ -203,5 +222,8 @@ fn several_targets_with_one_failing_print_the_rest_and_exit_partial() {
         .collect();
     assert!(providers.contains("zenlayer") && providers.contains("tencent-legacy"));
     let err = common::stderr(&out);
-    assert!(err.contains("huawei-ims") && err.contains("partial"), "{err}");
+    assert!(
+        err.contains("huawei-ims") && err.contains("partial"),
+        "{err}"
+    );
 }

@@ -41,7 +41,11 @@ pub fn show(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
     let mut rows: Vec<(String, String, String)> = Vec::new();
     for (name, secret) in VARIABLES {
         if let Some(value) = env.get(name) {
-            let shown = if *secret { MASK.to_string() } else { value.to_string() };
+            let shown = if *secret {
+                MASK.to_string()
+            } else {
+                value.to_string()
+            };
             rows.push((
                 name.to_string(),
                 shown,
@@ -49,7 +53,10 @@ pub fn show(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
             ));
         }
     }
-    let (concurrency, origin) = match (global.concurrency, profile.as_ref().and_then(|p| p.concurrency)) {
+    let (concurrency, origin) = match (
+        global.concurrency,
+        profile.as_ref().and_then(|p| p.concurrency),
+    ) {
         (Some(c), _) => (c, "flag".to_string()),
         (None, Some(c)) => (c, "profile".to_string()),
         (None, None) => (DEFAULT_CONCURRENCY, "default".to_string()),
@@ -66,12 +73,17 @@ pub fn show(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
                 .iter()
                 .map(|(k, v, o)| serde_json::json!({"name": k, "value": v, "from": o}))
                 .collect();
-            writeln!(out, "{}", serde_json::json!({"profile": profile_line, "values": values}))?;
+            writeln!(
+                out,
+                "{}",
+                serde_json::json!({"profile": profile_line, "values": values})
+            )?;
         }
         InfoFormat::Table => {
             writeln!(out, "profile: {profile_line}")?;
             let mut t = Table::new();
-            t.load_style(NOTHING).set_header(vec!["SETTING", "VALUE", "FROM"]);
+            t.load_style(NOTHING)
+                .set_header(vec!["SETTING", "VALUE", "FROM"]);
             for (k, v, o) in rows {
                 t.add_row(vec![k, v, o]);
             }

@@ -71,7 +71,10 @@ pub fn process_env(global: &GlobalArgs) -> Result<(Env, Option<crate::profile::P
     let mut env = Env::from_process();
     let profile = crate::profile::load(&env, global.profile.as_deref())?;
     if let Some(p) = &profile {
-        env.fill_from(&p.vars, &format!("profile {} ({})", p.name, p.path.display()));
+        env.fill_from(
+            &p.vars,
+            &format!("profile {} ({})", p.name, p.path.display()),
+        );
     }
     Ok((env, profile))
 }
