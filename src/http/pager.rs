@@ -12,8 +12,6 @@
 use std::collections::HashSet;
 use std::future::Future;
 
-use std::task::Poll;
-
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
@@ -119,26 +117,25 @@ where
                     format!("more than {MAX_PAGES} pages; stopping"),
                 ));
             }
-            if let Some(next) = &page.next {
-                if !st.cursors.insert(next.clone()) {
-                    return Err(incomplete(
-                        &target,
-                        format!(
-                            "the server's next link repeats an earlier page ({next}); paging loops"
-                        ),
-                    ));
+            let CursorPage { next, decode } = page;
+            let items = match &next {
+                Some(next) => {
+                    if !st.cursors.insert(next.clone()) {
+                        return Err(incomplete(
+                            &target,
+                            format!("the server's next link repeats an earlier page ({next}); paging loops"),
+                        ));
+                    }
+                    // The next request travels while this page is decoded on a blocking thread.
+                    let (items, following) =
+                        futures::join!(off_thread(&target, decode), (st.fetch)(Some(next.clone())));
+                    st.pending = Some(Box::pin(std::future::ready(following)));
+                    items?
                 }
-                let mut fut: BoxFuture<'a, Result<CursorPage>> =
-                    Box::pin((st.fetch)(Some(next.clone())));
-                // Poll once so the request leaves now; keep an early answer.
-                st.pending = Some(match futures::poll!(&mut fut) {
-                    Poll::Ready(r) => Box::pin(std::future::ready(r)),
-                    Poll::Pending => fut,
-                });
-            }
-            let items = (page.decode)()?;
+                None => off_thread(&target, decode).await?,
+            };
             st.seen.check(&target, &items)?;
-            if page.next.is_some() && items.is_empty() {
+            if next.is_some() && items.is_empty() {
                 return Err(incomplete(
                     &target,
                     "an empty page still points to a next page".into(),
@@ -148,6 +145,16 @@ where
         }
     })
     .boxed()
+}
+
+/// Runs a page decoder on the blocking pool, so it does not hold up the runtime's I/O.
+async fn off_thread(
+    target: &Target,
+    decode: Box<dyn FnOnce() -> Result<Vec<Image>> + Send>,
+) -> Result<Vec<Image>> {
+    tokio::task::spawn_blocking(decode).await.map_err(|e| {
+        incomplete(target, format!("decoding a page failed: {e}"))
+    })?
 }
 
 /// Pages through an offset or page-number API. `fetch(i)` asks for page `i` (0-based) of
