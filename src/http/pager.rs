@@ -152,9 +152,9 @@ async fn off_thread(
     target: &Target,
     decode: Box<dyn FnOnce() -> Result<Vec<Image>> + Send>,
 ) -> Result<Vec<Image>> {
-    tokio::task::spawn_blocking(decode).await.map_err(|e| {
-        incomplete(target, format!("decoding a page failed: {e}"))
-    })?
+    tokio::task::spawn_blocking(decode)
+        .await
+        .map_err(|e| incomplete(target, format!("decoding a page failed: {e}")))?
 }
 
 /// Pages through an offset or page-number API. `fetch(i)` asks for page `i` (0-based) of
