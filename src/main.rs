@@ -9,14 +9,14 @@ use imgcat::error::exit;
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
+        Err(e) if e.use_stderr() => {
+            eprintln!("imgcat: {}", one_line(&e.render().to_string()));
+            return ExitCode::from(exit::USAGE as u8);
+        }
         Err(e) => {
-            let code = if e.use_stderr() {
-                exit::USAGE
-            } else {
-                exit::OK
-            };
+            // --help, --version: clap's own output on stdout.
             let _ = e.print();
-            return ExitCode::from(code as u8);
+            return ExitCode::from(exit::OK as u8);
         }
     };
     cli::runtime::init_logging(&cli.global);
@@ -59,4 +59,16 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         }
     })?;
     Ok(code)
+}
+
+/// Folds clap's multi-line usage error into one line, keeping what to fix and the valid values.
+fn one_line(rendered: &str) -> String {
+    rendered
+        .lines()
+        .map(str::trim)
+        .filter(|l| {
+            !l.is_empty() && !l.starts_with("For more information") && !l.starts_with("Usage:")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
 }
