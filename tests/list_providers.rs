@@ -227,3 +227,47 @@ fn tencent_legacy_filters() {
 fn zenlayer_filters() {
     filters_match_exactly(ProviderId::Zenlayer);
 }
+
+#[test]
+fn tencent_legacy_with_hmac_sha1_lists_everything() {
+    let sim = Sim::with_images(N);
+    let p = ProviderId::TencentLegacy;
+    let (images, out) = list_json(
+        &sim,
+        p,
+        Auth::Keys,
+        &["--tencent-signature-method", "HmacSHA1"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_exactly_once(p, &ids(&images), &catalog_ids(p, |_| true), "HmacSHA1");
+}
+
+#[test]
+fn zenlayer_region_all_covers_every_zone_from_describe_zones() {
+    let sim = Sim::with_images(50);
+    let p = ProviderId::Zenlayer;
+    let mut env = sim.env(p, Auth::Keys);
+    env.push(("IMGCAT_ENDPOINT_ZENLAYER".into(), sim.url()));
+    let out = common::imgcat(
+        &env,
+        ["list", "-p", "zenlayer", "--region", "all", "-o", "json"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let images: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    let zones: BTreeSet<&str> = images.iter().map(|i| s(i, "region")).collect();
+    assert!(zones.len() > 1 && zones.contains("FRA-A"), "{zones:?}");
+    assert_eq!(images.len(), zones.len() * 50, "every zone's whole catalog");
+    let unknown = common::imgcat(&env, ["list", "-p", "zenlayer", "--region", "XXX-Q"]);
+    assert_eq!(unknown.status.code(), Some(5), "{}", stderr(&unknown));
+    assert!(
+        stderr(&unknown).contains("INVALID_ZONE_NOT_FOUND"),
+        "{}",
+        stderr(&unknown)
+    );
+    let tencent_bad = common::imgcat(&env, ["list", "-p", "tencent-legacy", "--region", "mars-1"]);
+    assert_eq!(tencent_bad.status.code(), Some(2));
+    assert!(
+        stderr(&tencent_bad).contains("ap-guangzhou"),
+        "lists the valid regions"
+    );
+}

@@ -205,15 +205,8 @@ fn valid_list(p: ProviderId) -> String {
 /// The regions to list for `p`: the `--region` values valid for it, else its environment
 /// default (or, under `--sim`, its demo region).
 pub fn regions_for(p: ProviderId, given: &[String], env: &Env, sim: bool) -> Result<Vec<String>> {
-    let valid =
-        |r: &str| regions::regions(p).contains(&r) || (p == ProviderId::Zenlayer && r == "all");
-    let list_valid = || {
-        let mut v = regions::regions(p).to_vec();
-        if p == ProviderId::Zenlayer {
-            v.push("all");
-        }
-        v.join(", ")
-    };
+    let valid = |r: &str| is_region_of(p, r);
+    let list_valid = || valid_list(p);
     if !given.is_empty() {
         let mine: Vec<String> = given.iter().filter(|r| valid(r)).cloned().collect();
         if mine.is_empty() {
