@@ -261,9 +261,20 @@ pub async fn jobs(
     check_regions_known(providers, given_regions)?;
     let mut plan: Vec<(ProviderId, Vec<String>)> = Vec::new();
     for &p in providers {
+        let none_apply =
+            !given_regions.is_empty() && !given_regions.iter().any(|r| is_region_of(p, r));
+        if none_apply && providers.len() > 1 {
+            // `-p all -r cn-north-4`: the region names the providers meant; say who is left out.
+            tracing::warn!(
+                "{p}: skipped, none of the regions given ({}) is one of its regions",
+                given_regions.join(", ")
+            );
+            continue;
+        }
         plan.push((p, regions_for(p, given_regions, &run.env, sim)?));
     }
-    let adapters: Vec<Arc<dyn Adapter>> = providers::build(providers, setup)?;
+    let selected: Vec<ProviderId> = plan.iter().map(|(p, _)| *p).collect();
+    let adapters: Vec<Arc<dyn Adapter>> = providers::build(&selected, setup)?;
     let mut jobs = Vec::new();
     for (adapter, (_, regions)) in adapters.into_iter().zip(plan) {
         for region in adapter.expand_regions(regions).await? {
