@@ -14,6 +14,17 @@ use url::Url;
 use super::redact;
 use crate::error::{Error, Result, Target};
 
+tokio::task_local! {
+    /// Set while a request belongs to a bulk of parallel pages (see [`bulk`]).
+    static BULK: bool;
+}
+
+/// Runs `fut` with its requests marked as bulk: parallel pages that may wait so that requests
+/// on a sequential chain (first pages, marker pages, IAM) go first.
+pub async fn bulk<F: std::future::Future>(fut: F) -> F::Output {
+    BULK.scope(true, fut).await
+}
+
 /// Knobs of the HTTP layer.
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
@@ -77,6 +88,9 @@ impl Answer {
 pub struct HttpClient {
     inner: reqwest::Client,
     limit: Arc<Semaphore>,
+    /// Bulk requests also take one of these: fewer than `limit` has, so that a quarter of the
+    /// slots stay free for requests on a sequential chain.
+    bulk_limit: Arc<Semaphore>,
     options: Arc<HttpOptions>,
     requests: Arc<AtomicU64>,
 }
@@ -95,6 +109,9 @@ impl HttpClient {
         Ok(HttpClient {
             inner,
             limit: Arc::new(Semaphore::new(options.concurrency.max(1))),
+            bulk_limit: Arc::new(Semaphore::new(
+                (options.concurrency - options.concurrency / 4).max(1),
+            )),
             options: Arc::new(options),
             requests: Arc::new(AtomicU64::new(0)),
         })
@@ -174,11 +191,13 @@ impl HttpClient {
                 );
             }
         }
-        let _permit = self
-            .limit
-            .acquire()
-            .await
-            .map_err(|_| Error::Config("HTTP client closed".into()))?;
+        let closed = |_| Error::Config("HTTP client closed".into());
+        let _bulk = if BULK.try_with(|b| *b).unwrap_or(false) {
+            Some(self.bulk_limit.acquire().await.map_err(closed)?)
+        } else {
+            None
+        };
+        let _permit = self.limit.acquire().await.map_err(closed)?;
         self.requests.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let result = tokio::time::timeout(self.options.timeout, async {

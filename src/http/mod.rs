@@ -5,4 +5,4 @@ mod client;
 pub mod pager;
 pub mod redact;
 
-pub use client::{Answer, HttpClient, HttpOptions};
+pub use client::{Answer, HttpClient, HttpOptions, bulk};

@@ -196,10 +196,11 @@ where
                 .map(move |i| {
                     let fetch = fetch.clone();
                     let target = page_target.clone();
-                    async move {
+                    // Pages after the first are bulk: a sequential chain elsewhere goes first.
+                    super::bulk(async move {
                         let page = fetch(i).await?;
                         checked(&target, &fetch, i, page_size, total, page).await
-                    }
+                    })
                 })
                 .buffered(concurrency.max(1));
             let mut seen = Seen::default();

@@ -1,6 +1,10 @@
 //! CPU architecture from a structured field or from free text.
 
-use super::family::word_positions;
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
+use super::family::is_word_at;
 use crate::model::Arch;
 
 /// The architecture a single field value names (any case, surrounding spaces ignored), e.g. an
@@ -18,23 +22,51 @@ pub fn arch_from_token(s: &str) -> Option<Arch> {
 }
 
 /// The architecture named in lower-case free text; the rules are on [`super::os_info`].
+/// The architecture words, in groups checked in this order.
+const ARM: &[&str] = &["arm", "arm64", "aarch64", "armv8", "kunpeng"];
+const I386: &[&str] = &["i386", "i586", "i686", "x86_32", "x86-32"];
+const X86_64: &[&str] = &["x86_64", "x86-64", "amd64", "x64", "x86 64"];
+const X86: &[&str] = &["x86"];
+const GROUPS: &[&[&str]] = &[ARM, I386, X86_64, X86];
+
+/// One automaton over every word of [`GROUPS`], built once; pattern ids map back to groups.
+fn words() -> &'static (AhoCorasick, Vec<usize>) {
+    static AC: LazyLock<(AhoCorasick, Vec<usize>)> = LazyLock::new(|| {
+        let mut group_of = Vec::new();
+        let mut patterns = Vec::new();
+        for (g, words) in GROUPS.iter().enumerate() {
+            for w in *words {
+                patterns.push(*w);
+                group_of.push(g);
+            }
+        }
+        let ac =
+            AhoCorasick::new(patterns).unwrap_or_else(|e| unreachable!("constant patterns: {e}"));
+        (ac, group_of)
+    });
+    &AC
+}
+
 pub(crate) fn from_text(lower: &str) -> Option<Arch> {
-    let any_word = |words: &[&str]| {
-        words
-            .iter()
-            .any(|w| word_positions(lower, w).next().is_some())
-    };
+    let (ac, group_of) = words();
+    let mut present = [false; 4];
+    for m in ac.find_overlapping_iter(lower) {
+        if is_word_at(lower, m.start(), m.end()) {
+            present[group_of[m.pattern().as_usize()]] = true;
+        }
+    }
+    let [arm, i386, x86_64, x86] = present;
     let bits32 = has_bitness(lower, "32");
-    if any_word(&["arm", "arm64", "aarch64", "armv8", "kunpeng"]) {
+    if arm {
         return (!bits32).then_some(Arch::Arm64);
     }
-    if any_word(&["i386", "i586", "i686", "x86_32", "x86-32"]) {
+    if i386 {
         return Some(Arch::I386);
     }
-    if any_word(&["x86_64", "x86-64", "amd64", "x64", "x86 64"]) {
+    if x86_64 {
         return Some(Arch::X86_64);
     }
-    if any_word(&["x86"]) {
+    if x86 {
         return Some(if bits32 { Arch::I386 } else { Arch::X86_64 });
     }
     if has_bitness(lower, "64") {

@@ -1,5 +1,9 @@
 //! OS family names: the canonical list, the spellings that lead to each, and the OS type of each.
 
+use std::sync::LazyLock;
+
+use aho_corasick::AhoCorasick;
+
 use crate::model::OsType;
 
 /// Every canonical family [`family_from_text`] can return, in lower case.
@@ -125,20 +129,40 @@ pub(crate) fn find(lower: &str) -> Option<(&'static str, usize)> {
     if let Some(canonical) = FAMILIES.iter().find(|f| **f == lower.trim()) {
         return Some((canonical, lower.len()));
     }
+    // One pass over the text for every spelling; the leftmost word-bounded match wins, and at
+    // the same start the longest.
     let mut best: Option<(usize, usize, &'static str)> = None; // (start, end, family)
-    for &(spelling, family) in SPELLINGS {
-        if let Some(start) = word_positions(lower, spelling).next() {
-            let end = start + spelling.len();
-            let better = match best {
-                None => true,
-                Some((s, e, _)) => start < s || (start == s && end > e),
-            };
-            if better {
-                best = Some((start, end, family));
-            }
+    for m in spellings().find_overlapping_iter(lower) {
+        let (start, end) = (m.start(), m.end());
+        if !is_word_at(lower, start, end) {
+            continue;
+        }
+        let better = match best {
+            None => true,
+            Some((s, e, _)) => start < s || (start == s && end > e),
+        };
+        if better {
+            best = Some((start, end, SPELLINGS[m.pattern().as_usize()].1));
         }
     }
     best.map(|(_, end, family)| (family, end))
+}
+
+/// The automaton of every spelling in [`SPELLINGS`], built once.
+fn spellings() -> &'static AhoCorasick {
+    static AC: LazyLock<AhoCorasick> = LazyLock::new(|| {
+        AhoCorasick::new(SPELLINGS.iter().map(|(s, _)| *s))
+            .unwrap_or_else(|e| unreachable!("constant patterns: {e}"))
+    });
+    &AC
+}
+
+/// Whether `haystack[start..end]` is not preceded and not followed by an ASCII letter.
+pub(crate) fn is_word_at(haystack: &str, start: usize, end: usize) -> bool {
+    let before = haystack[..start].chars().next_back();
+    let after = haystack[end..].chars().next();
+    let is_letter = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
+    !is_letter(before) && !is_letter(after)
 }
 
 /// Whether `word` occurs in `lower` as a word (see [`word_positions`]).
@@ -153,9 +177,6 @@ pub(crate) fn word_positions<'h>(
     word: &'h str,
 ) -> impl Iterator<Item = usize> + 'h {
     haystack.match_indices(word).filter_map(move |(start, _)| {
-        let before = haystack[..start].chars().next_back();
-        let after = haystack[start + word.len()..].chars().next();
-        let is_letter = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphabetic());
-        (!is_letter(before) && !is_letter(after)).then_some(start)
+        is_word_at(haystack, start, start + word.len()).then_some(start)
     })
 }

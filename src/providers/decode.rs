@@ -64,6 +64,13 @@ pub fn time(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
 /// free-text hints, first hint first; fields already set are kept.
 pub fn fill_os(img: &mut Image, hints: &[Option<&str>]) {
     for hint in hints.iter().flatten() {
+        let known = img.os_family.is_some()
+            && img.os_version.is_some()
+            && img.architecture.is_some()
+            && img.os_type != OsType::Other;
+        if known {
+            break;
+        }
         let info = normalize::os_info(hint);
         if img.os_family.is_none() {
             img.os_family = info.family;
