@@ -30,6 +30,38 @@ pub fn json<T: DeserializeOwned>(
     })
 }
 
+/// Parses a JSON body into a type that borrows from it, or explains why it could not.
+pub fn json_borrowed<'a, T: serde::Deserialize<'a>>(
+    target: &Target,
+    answer: &'a Answer,
+    request_id: Option<String>,
+) -> Result<T> {
+    serde_json::from_slice(&answer.body).map_err(|e| malformed(target, answer, request_id, &e))
+}
+
+fn malformed(
+    target: &Target,
+    answer: &Answer,
+    request_id: Option<String>,
+    e: &serde_json::Error,
+) -> Error {
+    Error::Malformed {
+        target: target.clone(),
+        status: answer.status,
+        request_id,
+        detail: if e.is_eof() {
+            format!(
+                "the JSON ends early (EOF at line {} column {})",
+                e.line(),
+                e.column()
+            )
+        } else {
+            e.to_string()
+        },
+        body_start: answer.body_start(),
+    }
+}
+
 /// A JSON object's string field.
 pub fn str_field<'a>(
     obj: &'a serde_json::Map<String, serde_json::Value>,

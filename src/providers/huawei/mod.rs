@@ -197,14 +197,17 @@ impl HuaweiClient {
         target: &Target,
         answer: Answer,
     ) -> Result<T> {
-        let request_id = answer
-            .header("x-request-id")
-            .or_else(|| answer.header("x-openstack-request-id"))
-            .map(str::to_string);
-        if !(200..300).contains(&answer.status) {
-            return Err(api_error(target, &answer, request_id));
+        let answer = self.check(target, answer)?;
+        decode::json(target, &answer, request_id(&answer))
+    }
+
+    /// The answer itself when its status is 2xx, else the Huawei error it carries.
+    pub fn check(&self, target: &Target, answer: Answer) -> Result<Answer> {
+        if (200..300).contains(&answer.status) {
+            Ok(answer)
+        } else {
+            Err(api_error(target, &answer, request_id(&answer)))
         }
-        decode::json(target, &answer, request_id)
     }
 }
 
@@ -216,6 +219,14 @@ pub fn with_query(base: &Url, path: &str, pairs: &[(&str, &str)]) -> Url {
     let query = signer::encode_query(pairs);
     url.set_query((!query.is_empty()).then_some(query.as_str()));
     url
+}
+
+/// The request id of a Huawei answer, from its headers.
+fn request_id(answer: &Answer) -> Option<String> {
+    answer
+        .header("x-request-id")
+        .or_else(|| answer.header("x-openstack-request-id"))
+        .map(str::to_string)
 }
 
 /// The error in a non-2xx Huawei answer: `{"error_code","error_msg","request_id"}` or Glance's
