@@ -9,6 +9,7 @@ use url::Url;
 
 use super::{HuaweiClient, with_query};
 use crate::error::{Error, Result, Target};
+use crate::http::Answer;
 use crate::http::pager::{self, CursorPage};
 use crate::model::{Arch, Image, OsType, Status, Visibility};
 use crate::providers::decode::{self, str_field, u64_field};
@@ -108,27 +109,32 @@ impl Adapter for Ims {
                 };
                 async move {
                     let url = url?;
-                    let page: ImagesPage = self
-                        .client
+                    self.client
                         .http
                         .call(
                             &target,
                             || self.client.get(&url, project.as_deref()),
-                            |a| self.client.decode(&target, a),
+                            |a| decode_page(&target, a),
                         )
-                        .await?;
-                    Ok(CursorPage {
-                        items: page
-                            .images
-                            .into_iter()
-                            .filter_map(|raw| to_image(region, raw))
-                            .collect(),
-                        next: page.next.filter(|n| !n.is_empty()),
-                    })
+                        .await
                 }
             })
         })
     }
+}
+
+/// Decodes one `GET /v2/images` answer: its images (mapped for `target`'s region) and the
+/// `next` link, or the error it carries.
+pub fn decode_page(target: &Target, answer: Answer) -> Result<CursorPage> {
+    let page: ImagesPage = super::decode_answer(target, answer)?;
+    Ok(CursorPage {
+        items: page
+            .images
+            .into_iter()
+            .filter_map(|raw| to_image(&target.region, raw))
+            .collect(),
+        next: page.next.filter(|n| !n.is_empty()),
+    })
 }
 
 /// Maps one Glance image object. Objects without an id are skipped.

@@ -24,6 +24,13 @@ pub use cph::Cph;
 pub use ims::Ims;
 pub use workspace::Workspace;
 
+/// The answer decoders of the three services, public for fuzzing and property tests.
+pub mod decoders {
+    pub use super::cph::decode_answer as cph_answer;
+    pub use super::ims::decode_page as ims_page;
+    pub use super::workspace::decode_page as workspace_page;
+}
+
 /// The client the three Huawei adapters share.
 #[derive(Debug)]
 pub struct HuaweiClient {
@@ -191,21 +198,26 @@ impl HuaweiClient {
             .map_err(|e| Error::Config(format!("huawei: cannot build request: {e}")))
     }
 
-    /// Decodes a JSON answer, or the Huawei error it carries.
+    /// Decodes a JSON answer, or the Huawei error it carries (see [`decode_answer`]).
     pub fn decode<T: serde::de::DeserializeOwned>(
         &self,
         target: &Target,
         answer: Answer,
     ) -> Result<T> {
-        let request_id = answer
-            .header("x-request-id")
-            .or_else(|| answer.header("x-openstack-request-id"))
-            .map(str::to_string);
-        if !(200..300).contains(&answer.status) {
-            return Err(api_error(target, &answer, request_id));
-        }
-        decode::json(target, &answer, request_id)
+        decode_answer(target, answer)
     }
+}
+
+/// Decodes a Huawei JSON answer, or the error a non-2xx answer carries ([`api_error`]).
+pub fn decode_answer<T: serde::de::DeserializeOwned>(target: &Target, answer: Answer) -> Result<T> {
+    let request_id = answer
+        .header("x-request-id")
+        .or_else(|| answer.header("x-openstack-request-id"))
+        .map(str::to_string);
+    if !(200..300).contains(&answer.status) {
+        return Err(api_error(target, &answer, request_id));
+    }
+    decode::json(target, &answer, request_id)
 }
 
 /// `base` with `path` and the query encoded as the official SDK puts it on the wire (sorted,
@@ -220,7 +232,7 @@ pub fn with_query(base: &Url, path: &str, pairs: &[(&str, &str)]) -> Url {
 
 /// The error in a non-2xx Huawei answer: `{"error_code","error_msg","request_id"}` or Glance's
 /// `{"error":{"code","message"}}`; anything else keeps the body's first bytes.
-fn api_error(target: &Target, answer: &Answer, request_id: Option<String>) -> Error {
+pub fn api_error(target: &Target, answer: &Answer, request_id: Option<String>) -> Error {
     #[derive(Deserialize, Default)]
     struct Flat {
         error_code: Option<String>,
