@@ -10,7 +10,7 @@ use serde_json::json;
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let Ok(asked) = u.choose(&Visibility::ALL).copied() else {
+    let Ok(asked) = u.choose(Visibility::ALL).copied() else {
         return;
     };
     let Ok(a) = answer(&mut u, |u| {

@@ -36,11 +36,11 @@ fuzz_target!(|data: &[u8]| {
         .and_then(|v| {
             // Sometimes a stray envelope field or two.
             let mut v = v;
-            if u.ratio(1, 4)? {
-                if let Value::Object(m) = &mut v {
-                    let extra = imgcat_fuzz::object(u, ENVELOPE_FIELDS, 1)?;
-                    m.extend(extra);
-                }
+            if u.ratio(1, 4)?
+                && let Value::Object(m) = &mut v
+            {
+                let extra = imgcat_fuzz::object(u, ENVELOPE_FIELDS, 1)?;
+                m.extend(extra);
             }
             Ok(v)
         })
