@@ -12,11 +12,24 @@ use crate::secret::Secret;
 use crate::sign::tencent_v2::SignatureMethod;
 
 /// A snapshot of the environment variables imgcat reads, so that resolution is testable.
-#[derive(Debug, Clone, Default)]
+///
+/// Its `Debug` shows the variable names only: the values include secrets (and, from the
+/// process, every other variable).
+#[derive(Clone, Default)]
 pub struct Env {
     vars: HashMap<String, String>,
     /// Where each variable that did not come from the process environment came from.
     origins: HashMap<String, String>,
+}
+
+impl std::fmt::Debug for Env {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let mut names: Vec<&String> = self.vars.keys().collect();
+        names.sort();
+        f.debug_map()
+            .entries(names.into_iter().map(|k| (k, crate::http::redact::MASK)))
+            .finish()
+    }
 }
 
 impl Env {

@@ -78,7 +78,7 @@ pub enum Error {
     #[error("{}", fmt_api(.0))]
     Api(Box<ApiError>),
     /// The answer could not be read (invalid JSON, missing fields, an HTML page).
-    #[error("{target}: unreadable answer (HTTP {status}{}): {detail}; body starts: {body_start:?}", fmt_rid(.request_id))]
+    #[error("{target}: unreadable answer (HTTP {status}{}): {}; body starts: {body_start:?}", fmt_rid(.request_id), printable(.detail))]
     Malformed {
         /// Where.
         target: Target,
@@ -118,9 +118,27 @@ pub enum Error {
     Output(#[from] std::io::Error),
 }
 
+/// `s` with control characters (newlines, terminal escapes) escaped: what a provider sends
+/// (message, code, request id) is printed on one line and cannot drive the terminal.
+fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return s.into();
+    }
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect::<String>()
+        .into()
+}
+
 fn fmt_rid(request_id: &Option<String>) -> String {
     match request_id {
-        Some(id) => format!(", request id {id}"),
+        Some(id) => format!(", request id {}", printable(id)),
         None => String::new(),
     }
 }
@@ -129,13 +147,13 @@ fn fmt_api(e: &ApiError) -> String {
     let code = e
         .code
         .as_deref()
-        .map(|c| format!(" {c}"))
+        .map(|c| format!(" {}", printable(c)))
         .unwrap_or_default();
     let mut s = format!(
         "{}: HTTP {}{code}: {}{}",
         e.target,
         e.status,
-        e.message.trim(),
+        printable(e.message.trim()),
         fmt_rid(&e.request_id)
     );
     if is_auth_status(e) {

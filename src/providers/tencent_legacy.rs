@@ -145,7 +145,10 @@ impl TencentLegacy {
             .map_err(|e| Error::Config(format!("tencent-legacy: cannot build request: {e}")))
     }
 
-    fn decode(target: &Target, answer: Answer) -> Result<OffsetPage> {
+    /// Decodes one DescribeImages answer: its images (mapped for `target`'s region) and
+    /// `TotalCount`, or the error it carries (`Response.Error`, the older `code`/`message` form,
+    /// or a non-200 status).
+    pub fn decode(target: &Target, answer: Answer) -> Result<OffsetPage> {
         let request_id = answer.header("x-request-id").map(str::to_string);
         if answer.status != 200 {
             let env: Option<Envelope> = serde_json::from_slice(&answer.body).ok();

@@ -182,14 +182,42 @@ impl Zenlayer {
             region: "all".into(),
         };
         let body = json!({});
-        let (zones, _): (ZonesBody, _) = self
-            .http
+        self.http
             .call(
                 &target,
                 || self.request("DescribeZones", &body),
-                |a| Self::decode(&target, a),
+                |a| Self::decode_zones(&target, a),
             )
-            .await?;
+            .await
+    }
+
+    /// Decodes one DescribeImages answer: its images (mapped for `target`'s zone) and
+    /// `totalCount`, or the error it carries.
+    pub fn decode_images(target: &Target, answer: Answer) -> Result<OffsetPage> {
+        let status = answer.status;
+        let (page, rid): (ImagesBody, _) = Self::decode(target, answer)?;
+        let Some(total) = page.total_count else {
+            return Err(Error::Malformed {
+                target: target.clone(),
+                status,
+                request_id: rid,
+                detail: "no totalCount".into(),
+                body_start: String::new(),
+            });
+        };
+        Ok(OffsetPage {
+            items: page
+                .data_set
+                .into_iter()
+                .filter_map(|raw| to_image(&target.region, raw))
+                .collect(),
+            total,
+        })
+    }
+
+    /// Decodes one DescribeZones answer: the zone ids, or the error it carries.
+    pub fn decode_zones(target: &Target, answer: Answer) -> Result<Vec<String>> {
+        let (zones, _): (ZonesBody, _) = Self::decode(target, answer)?;
         Ok(zones
             .zone_set
             .iter()
@@ -223,31 +251,13 @@ impl Adapter for Zenlayer {
                 region: region.to_string(),
             };
             async move {
-                let (page, rid): (ImagesBody, _) = self
-                    .http
+                self.http
                     .call(
                         &target,
                         || self.request("DescribeImages", &body),
-                        |a| Self::decode(&target, a),
+                        |a| Self::decode_images(&target, a),
                     )
-                    .await?;
-                let Some(total) = page.total_count else {
-                    return Err(Error::Malformed {
-                        target,
-                        status: 200,
-                        request_id: rid,
-                        detail: "no totalCount".into(),
-                        body_start: String::new(),
-                    });
-                };
-                Ok(OffsetPage {
-                    items: page
-                        .data_set
-                        .into_iter()
-                        .filter_map(|raw| to_image(region, raw))
-                        .collect(),
-                    total,
-                })
+                    .await
             }
         };
         pager::offset(target, PAGE_CAP, self.http.options().concurrency, fetch)

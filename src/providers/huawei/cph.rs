@@ -13,6 +13,7 @@ use url::Url;
 
 use super::{HuaweiClient, with_query};
 use crate::error::{Result, Target};
+use crate::http::Answer;
 use crate::model::{Arch, Image, OsType, Status, Visibility};
 use crate::providers::decode::{self, str_field};
 use crate::providers::{Adapter, ProviderId, after};
@@ -54,20 +55,14 @@ impl Cph {
             &format!("/v1/{project}/cloud-phone/phone-images"),
             &[("image_type", image_type)],
         );
-        let answer: ImagesAnswer = self
-            .client
+        self.client
             .http
             .call(
                 target,
                 || self.client.get(&url, Some(project)),
-                |a| self.client.decode(target, a),
+                |a| decode_answer(target, visibility, a),
             )
-            .await?;
-        Ok(answer
-            .phone_images
-            .into_iter()
-            .filter_map(|raw| to_image(&target.region, visibility, raw))
-            .collect())
+            .await
     }
 }
 
@@ -121,6 +116,16 @@ impl Adapter for Cph {
             stream::once(fut).boxed()
         })
     }
+}
+
+/// Decodes one `phone-images` answer to the request for `asked` images, or the error it carries.
+pub fn decode_answer(target: &Target, asked: Visibility, answer: Answer) -> Result<Vec<Image>> {
+    let answer: ImagesAnswer = super::decode_answer(target, answer)?;
+    Ok(answer
+        .phone_images
+        .into_iter()
+        .filter_map(|raw| to_image(&target.region, asked, raw))
+        .collect())
 }
 
 /// Maps one phone image object, labelled with the visibility that was asked for (`is_public`

@@ -9,6 +9,7 @@ use url::Url;
 
 use super::{HuaweiClient, with_query};
 use crate::error::{Error, Result, Target};
+use crate::http::Answer;
 use crate::http::pager::{self, CursorPage};
 use crate::model::{Arch, Image, OsType, Status, Visibility};
 use crate::providers::decode::{self, str_field, u64_field};
@@ -125,28 +126,54 @@ impl Adapter for Ims {
                             || self.client.get(&url, project.as_deref()),
                             |a| {
                                 let a = self.client.check(&target, a)?;
-                                let head: NextOnly = decode::json_borrowed(&target, &a, None)?;
-                                let next = head.next;
-                                Ok((next, a))
+                                Ok((read_next(&target, &a)?, a))
                             },
                         )
                         .await?;
-                    let decode = move || {
-                        let page: ImagesPage = decode::json(&target, &answer, None)?;
-                        Ok(page
-                            .images
-                            .into_iter()
-                            .filter_map(|raw| to_image(&target.region, raw))
-                            .collect())
-                    };
                     Ok(CursorPage {
-                        next: next.filter(|n| !n.is_empty()),
-                        decode: Box::new(decode),
+                        next,
+                        decode: Box::new(move || decode_images(&target, &answer)),
                     })
                 }
             })
         })
     }
+}
+
+/// Decodes one `GET /v2/images` answer: its images (mapped for `target`'s region) and the
+/// `next` link, or the error it carries.
+pub fn decode_page(target: &Target, answer: Answer) -> Result<ImsPage> {
+    let answer = super::check_answer(target, answer)?;
+    Ok(ImsPage {
+        next: read_next(target, &answer)?,
+        items: decode_images(target, &answer)?,
+    })
+}
+
+/// One decoded IMS page (what [`decode_page`] gives).
+#[derive(Debug)]
+pub struct ImsPage {
+    /// The images.
+    pub items: Vec<Image>,
+    /// The relative `next` link; `None` on the last page.
+    pub next: Option<String>,
+}
+
+/// The `next` link of a 2xx answer, read without decoding the images (so the next request can
+/// leave first); an empty link counts as none.
+pub fn read_next(target: &Target, answer: &Answer) -> Result<Option<String>> {
+    let head: NextOnly = decode::json_borrowed(target, answer, None)?;
+    Ok(head.next.filter(|n| !n.is_empty()))
+}
+
+/// The images of a 2xx answer.
+pub fn decode_images(target: &Target, answer: &Answer) -> Result<Vec<Image>> {
+    let page: ImagesPage = decode::json(target, answer, None)?;
+    Ok(page
+        .images
+        .into_iter()
+        .filter_map(|raw| to_image(&target.region, raw))
+        .collect())
 }
 
 /// Maps one Glance image object. Objects without an id are skipped.

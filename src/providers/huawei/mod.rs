@@ -24,6 +24,13 @@ pub use cph::Cph;
 pub use ims::Ims;
 pub use workspace::Workspace;
 
+/// The answer decoders of the three services, public for fuzzing and property tests.
+pub mod decoders {
+    pub use super::cph::decode_answer as cph_answer;
+    pub use super::ims::decode_page as ims_page;
+    pub use super::workspace::decode_page as workspace_page;
+}
+
 /// The client the three Huawei adapters share.
 #[derive(Debug)]
 pub struct HuaweiClient {
@@ -191,23 +198,33 @@ impl HuaweiClient {
             .map_err(|e| Error::Config(format!("huawei: cannot build request: {e}")))
     }
 
-    /// Decodes a JSON answer, or the Huawei error it carries.
+    /// Decodes a JSON answer, or the Huawei error it carries (see [`decode_answer`]).
     pub fn decode<T: serde::de::DeserializeOwned>(
         &self,
         target: &Target,
         answer: Answer,
     ) -> Result<T> {
-        let answer = self.check(target, answer)?;
-        decode::json(target, &answer, request_id(&answer))
+        decode_answer(target, answer)
     }
 
     /// The answer itself when its status is 2xx, else the Huawei error it carries.
     pub fn check(&self, target: &Target, answer: Answer) -> Result<Answer> {
-        if (200..300).contains(&answer.status) {
-            Ok(answer)
-        } else {
-            Err(api_error(target, &answer, request_id(&answer)))
-        }
+        check_answer(target, answer)
+    }
+}
+
+/// Decodes a Huawei JSON answer, or the error a non-2xx answer carries ([`api_error`]).
+pub fn decode_answer<T: serde::de::DeserializeOwned>(target: &Target, answer: Answer) -> Result<T> {
+    let answer = check_answer(target, answer)?;
+    decode::json(target, &answer, request_id(&answer))
+}
+
+/// The answer itself when its status is 2xx, else the Huawei error it carries ([`api_error`]).
+pub fn check_answer(target: &Target, answer: Answer) -> Result<Answer> {
+    if (200..300).contains(&answer.status) {
+        Ok(answer)
+    } else {
+        Err(api_error(target, &answer, request_id(&answer)))
     }
 }
 
@@ -231,7 +248,7 @@ fn request_id(answer: &Answer) -> Option<String> {
 
 /// The error in a non-2xx Huawei answer: `{"error_code","error_msg","request_id"}` or Glance's
 /// `{"error":{"code","message"}}`; anything else keeps the body's first bytes.
-fn api_error(target: &Target, answer: &Answer, request_id: Option<String>) -> Error {
+pub fn api_error(target: &Target, answer: &Answer, request_id: Option<String>) -> Error {
     #[derive(Deserialize, Default)]
     struct Flat {
         error_code: Option<String>,

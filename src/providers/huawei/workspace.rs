@@ -8,6 +8,7 @@ use url::Url;
 
 use super::{HuaweiClient, with_query};
 use crate::error::{Result, Target};
+use crate::http::Answer;
 use crate::http::pager::{self, OffsetPage};
 use crate::model::{Arch, Image, OsType, Visibility};
 use crate::providers::decode::{self, str_field, u64_field};
@@ -90,23 +91,14 @@ impl Adapter for Workspace {
                 let target = target.clone();
                 let project = project.clone();
                 async move {
-                    let page: ImagesPage = self
-                        .client
+                    self.client
                         .http
                         .call(
                             &target,
                             || self.client.get(&url, Some(&project)),
-                            |a| self.client.decode(&target, a),
+                            |a| decode_page(&target, a),
                         )
-                        .await?;
-                    Ok(OffsetPage {
-                        items: page
-                            .images
-                            .into_iter()
-                            .filter_map(|raw| to_image(region, raw))
-                            .collect(),
-                        total: page.total_count,
-                    })
+                        .await
                 }
             };
             pager::offset(
@@ -120,6 +112,20 @@ impl Adapter for Workspace {
             )
         })
     }
+}
+
+/// Decodes one `GET /v2/{project_id}/images` answer: its images (mapped for `target`'s region)
+/// and `total_count`, or the error it carries.
+pub fn decode_page(target: &Target, answer: Answer) -> Result<OffsetPage> {
+    let page: ImagesPage = super::decode_answer(target, answer)?;
+    Ok(OffsetPage {
+        items: page
+            .images
+            .into_iter()
+            .filter_map(|raw| to_image(&target.region, raw))
+            .collect(),
+        total: page.total_count,
+    })
 }
 
 /// Maps one Workspace image object. Objects without an id are skipped.
