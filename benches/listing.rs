@@ -19,8 +19,6 @@ use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use clap::Parser;
-use imgcat::cli::Cli;
 use imgcat::model::Visibility;
 use imgcat::providers::ProviderId;
 use imgcat::sim::{SimCredentials, SimStats};
@@ -561,9 +559,7 @@ fn main() {
     let latency_ms: u64 = env_num("IMGCAT_BENCH_LATENCY_MS", 40);
     let runs: usize = env_num("IMGCAT_BENCH_RUNS", 5usize).max(2);
     let version_runs: usize = env_num("IMGCAT_BENCH_VERSION_RUNS", 50usize).max(1);
-    let concurrency = Cli::try_parse_from(["imgcat", "list", "--provider", "all"])
-        .map(|c| u64::from(c.global.concurrency))
-        .expect("the default command line parses");
+    let concurrency = u64::from(imgcat::cli::runtime::DEFAULT_CONCURRENCY);
     let list = ["list", "--provider", "all", "--output", "ndjson"];
     let list_c1 = [
         "--concurrency",
