@@ -21,6 +21,9 @@ use crate::model::Image;
 /// The most pages one listing may take before imgcat assumes something is wrong.
 pub const MAX_PAGES: u64 = 100_000;
 
+/// Images an offset listing may hold in pages fetched ahead of the writer.
+pub const MAX_IMAGES_IN_FLIGHT: u64 = 8_000;
+
 /// How often a short page is fetched again before the listing fails.
 pub const SHORT_PAGE_REFETCHES: u32 = 2;
 
@@ -171,6 +174,11 @@ where
     Fut: Future<Output = Result<OffsetPage>> + Send + 'a,
 {
     let page_size = page_size.max(1);
+    // Pages in flight, each decoded into memory when it lands: bounded by images too, so that
+    // large pages (1,000 images) do not pile up faster than they are written.
+    let in_flight = concurrency
+        .min(usize::try_from(MAX_IMAGES_IN_FLIGHT / page_size).unwrap_or(usize::MAX))
+        .max(1);
     let first = {
         let fetch = fetch.clone();
         let target = target.clone();
@@ -202,7 +210,7 @@ where
                         checked(&target, &fetch, i, page_size, total, page).await
                     })
                 })
-                .buffered(concurrency.max(1));
+                .buffered(in_flight);
             let mut seen = Seen::default();
             let target = target.clone();
             stream::once(async move { Ok(first_items) })

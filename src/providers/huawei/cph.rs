@@ -7,12 +7,12 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use futures::stream::{self, BoxStream, StreamExt};
+use futures::stream::{self, BoxStream, StreamExt, TryStreamExt};
 use serde::Deserialize;
 use url::Url;
 
 use super::{HuaweiClient, with_query};
-use crate::error::{Result, Target};
+use crate::error::{Error, Result, Target};
 use crate::http::Answer;
 use crate::model::{Arch, Image, OsType, Status, Visibility};
 use crate::providers::decode::{self, str_field};
@@ -28,9 +28,14 @@ pub struct Cph {
 
 #[derive(Deserialize)]
 struct ImagesAnswer {
+    /// Each image as its raw JSON text: decoded into images a chunk at a time, so that a large
+    /// unpaged answer never exists as decoded images all at once.
     #[serde(default)]
-    phone_images: Vec<serde_json::Map<String, serde_json::Value>>,
+    phone_images: Vec<Box<serde_json::value::RawValue>>,
 }
+
+/// Images decoded from a raw answer at a time.
+const CHUNK: usize = 1000;
 
 impl Cph {
     /// An adapter over the shared client; `endpoint` overrides the regional URL.
@@ -44,7 +49,7 @@ impl Cph {
         base: &Url,
         project: &str,
         visibility: Visibility,
-    ) -> Result<Vec<Image>> {
+    ) -> Result<Vec<Box<serde_json::value::RawValue>>> {
         let image_type = match visibility {
             Visibility::Public => "public",
             Visibility::Private => "private",
@@ -60,7 +65,10 @@ impl Cph {
             .call(
                 target,
                 || self.client.get(&url, Some(project)),
-                |a| decode_answer(target, visibility, a),
+                |a| {
+                    let answer: ImagesAnswer = super::decode_answer(target, a)?;
+                    Ok(answer.phone_images)
+                },
             )
             .await
     }
@@ -95,37 +103,61 @@ impl Adapter for Cph {
                 Some(v) => vec![v],
                 None => Visibility::ALL.to_vec(),
             };
-            let fut = async move {
-                let answers = futures::future::join_all(
-                    kinds
-                        .iter()
-                        .map(|v| self.fetch(&target, &base, &project, *v)),
-                )
-                .await;
-                let mut seen = HashSet::new();
-                let mut out = Vec::new();
-                for answer in answers {
-                    for img in answer? {
-                        if seen.insert(img.id.clone()) {
-                            out.push(img);
-                        }
+            // One image_type after the other (the chain stays shorter than IMS's), each answer
+            // decoded in chunks.
+            let mut seen = HashSet::new();
+            stream::iter(kinds)
+                .then(move |v| {
+                    let (target, base, project) = (target.clone(), base.clone(), project.clone());
+                    async move {
+                        let raws = self.fetch(&target, &base, &project, v).await?;
+                        Ok::<_, crate::error::Error>(chunks(target, v, raws))
                     }
-                }
-                Ok(out)
-            };
-            stream::once(fut).boxed()
+                })
+                .try_flatten()
+                .map_ok(move |mut images: Vec<Image>| {
+                    images.retain(|img| seen.insert(img.id.clone()));
+                    images
+                })
+                .boxed()
         })
     }
+}
+
+/// The images of a raw answer, decoded `CHUNK` at a time as the stream is read.
+fn chunks(
+    target: Target,
+    asked: Visibility,
+    raws: Vec<Box<serde_json::value::RawValue>>,
+) -> impl futures::Stream<Item = Result<Vec<Image>>> {
+    let mut rest = raws.into_iter();
+    stream::iter(std::iter::from_fn(move || {
+        let chunk: Vec<_> = rest.by_ref().take(CHUNK).collect();
+        (!chunk.is_empty()).then(|| decode_raw(&target, asked, &chunk))
+    }))
+}
+
+/// Maps raw phone image objects.
+fn decode_raw(
+    target: &Target,
+    asked: Visibility,
+    raws: &[Box<serde_json::value::RawValue>],
+) -> Result<Vec<Image>> {
+    let mut out = Vec::with_capacity(raws.len());
+    for raw in raws {
+        let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_str(raw.get())
+            .map_err(|e| {
+                Error::malformed(target, 200, format!("a phone image is not an object: {e}"))
+            })?;
+        out.extend(to_image(&target.region, asked, obj));
+    }
+    Ok(out)
 }
 
 /// Decodes one `phone-images` answer to the request for `asked` images, or the error it carries.
 pub fn decode_answer(target: &Target, asked: Visibility, answer: Answer) -> Result<Vec<Image>> {
     let answer: ImagesAnswer = super::decode_answer(target, answer)?;
-    Ok(answer
-        .phone_images
-        .into_iter()
-        .filter_map(|raw| to_image(&target.region, asked, raw))
-        .collect())
+    decode_raw(target, asked, &answer.phone_images)
 }
 
 /// Maps one phone image object, labelled with the visibility that was asked for (`is_public`
