@@ -38,6 +38,16 @@ pub struct Target {
     pub region: String,
 }
 
+impl Target {
+    /// `provider` in `region`.
+    pub fn new(provider: ProviderId, region: &str) -> Self {
+        Target {
+            provider,
+            region: region.to_string(),
+        }
+    }
+}
+
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.region.is_empty() {

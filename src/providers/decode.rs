@@ -13,21 +13,7 @@ pub fn json<T: DeserializeOwned>(
     answer: &Answer,
     request_id: Option<String>,
 ) -> Result<T> {
-    serde_json::from_slice(&answer.body).map_err(|e| Error::Malformed {
-        target: target.clone(),
-        status: answer.status,
-        request_id,
-        detail: if e.is_eof() {
-            format!(
-                "the JSON ends early (EOF at line {} column {})",
-                e.line(),
-                e.column()
-            )
-        } else {
-            e.to_string()
-        },
-        body_start: answer.body_start(),
-    })
+    serde_json::from_slice(&answer.body).map_err(|e| malformed(target, answer, request_id, &e))
 }
 
 /// Parses a JSON body into a type that borrows from it, or explains why it could not.

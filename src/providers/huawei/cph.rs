@@ -84,18 +84,13 @@ impl Adapter for Cph {
         region: &'a str,
         query: &'a ImageQuery,
     ) -> BoxStream<'a, Result<Vec<Image>>> {
-        let target = Target {
-            provider: ProviderId::HuaweiCph,
-            region: region.to_string(),
-        };
+        let target = Target::new(ProviderId::HuaweiCph, region);
         let setup = {
             let target = target.clone();
             async move {
-                let base = self
-                    .client
-                    .endpoint("cph", region, self.endpoint.as_ref())?;
-                let project = self.client.project_id(&target, region).await?;
-                Ok((base, project))
+                self.client
+                    .base_and_project(&target, "cph", self.endpoint.as_ref())
+                    .await
             }
         };
         after(setup, move |(base, project): (Url, String)| {

@@ -91,10 +91,7 @@ impl Adapter for Ims {
         region: &'a str,
         query: &'a ImageQuery,
     ) -> BoxStream<'a, Result<Vec<Image>>> {
-        let target = Target {
-            provider: ProviderId::HuaweiIms,
-            region: region.to_string(),
-        };
+        let target = Target::new(ProviderId::HuaweiIms, region);
         let setup = {
             let target = target.clone();
             async move {

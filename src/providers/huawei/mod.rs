@@ -94,6 +94,18 @@ impl HuaweiClient {
         Url::parse(&s).map_err(|e| Error::Usage(format!("huawei: bad region '{region}': {e}")))
     }
 
+    /// Where a project-scoped listing starts: the base URL of `service` and the project id.
+    pub async fn base_and_project(
+        &self,
+        target: &Target,
+        service: &str,
+        override_url: Option<&Url>,
+    ) -> Result<(Url, String)> {
+        let base = self.endpoint(service, &target.region, override_url)?;
+        let project = self.project_id(target, &target.region).await?;
+        Ok((base, project))
+    }
+
     /// The project id for `region`: configured, or discovered once through IAM.
     pub async fn project_id(&self, target: &Target, region: &str) -> Result<String> {
         if let Some(p) = &self.config.project_id {

@@ -70,18 +70,13 @@ impl Adapter for Workspace {
         if query.visibility.only() == Some(Visibility::Shared) {
             return stream::empty().boxed();
         }
-        let target = Target {
-            provider: ProviderId::HuaweiWorkspace,
-            region: region.to_string(),
-        };
+        let target = Target::new(ProviderId::HuaweiWorkspace, region);
         let setup = {
             let target = target.clone();
             async move {
-                let base = self
-                    .client
-                    .endpoint("workspace", region, self.endpoint.as_ref())?;
-                let project = self.client.project_id(&target, region).await?;
-                Ok((base, project))
+                self.client
+                    .base_and_project(&target, "workspace", self.endpoint.as_ref())
+                    .await
             }
         };
         let concurrency = self.client.http.options().concurrency;
