@@ -313,3 +313,41 @@ pub fn is_insecure_remote(url: &Url) -> bool {
         None => false,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_warns_only_off_loopback() {
+        let u = |s: &str| parse_endpoint(s).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!is_insecure_remote(&u("http://127.0.0.1:8080")));
+        assert!(!is_insecure_remote(&u("http://localhost:8080")));
+        assert!(!is_insecure_remote(&u("http://[::1]:8080")));
+        assert!(!is_insecure_remote(&u(
+            "https://ims.cn-north-4.myhuaweicloud.com"
+        )));
+        assert!(is_insecure_remote(&u("http://ims.example.com")));
+    }
+
+    #[test]
+    fn endpoints_are_checked() {
+        assert!(parse_endpoint("ftp://x").is_err());
+        assert!(parse_endpoint("http://h/?q=1").is_err());
+        assert!(parse_endpoint("not a url").is_err());
+        let env = Env::from_pairs([("IMGCAT_ENDPOINT_ZENLAYER", "http://127.0.0.1:9")]);
+        let got = endpoint_override(ProviderId::Zenlayer, &env, None)
+            .ok()
+            .flatten();
+        assert_eq!(
+            got.map(|u| u.to_string()),
+            Some("http://127.0.0.1:9/".to_string())
+        );
+        let flag = endpoint_override(ProviderId::Zenlayer, &env, Some("http://127.0.0.1:7"));
+        assert_eq!(
+            flag.ok().flatten().map(|u| u.port()),
+            Some(Some(7)),
+            "the flag wins"
+        );
+    }
+}

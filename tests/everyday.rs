@@ -336,3 +336,50 @@ fn profile_file_supplies_credentials_under_env_and_flags() {
     assert_eq!(missing.status.code(), Some(3));
     assert!(stderr(&missing).contains("nope"), "{}", stderr(&missing));
 }
+
+#[test]
+fn os_type_created_before_wide_and_default_csv() {
+    let windows = json(&sim(&[
+        "list",
+        "-p",
+        "all",
+        "--os-type",
+        "windows",
+        "-o",
+        "json",
+    ]));
+    assert!(!windows.is_empty());
+    assert!(windows.iter().all(|i| field(i, "os_type") == "windows"));
+    let all = json(&sim(&["list", "-p", "huawei-ims", "-o", "json"]));
+    let mut dates: Vec<&str> = all.iter().map(|i| field(i, "created_at")).collect();
+    dates.sort();
+    let mid = dates[dates.len() / 2];
+    let before = json(&sim(&[
+        "list",
+        "-p",
+        "huawei-ims",
+        "--created-before",
+        mid,
+        "-o",
+        "json",
+    ]));
+    assert_eq!(before.len(), dates.iter().filter(|d| **d < mid).count());
+    assert!(before.iter().all(|i| field(i, "created_at") < mid));
+    // --wide shows columns the default table leaves out when there is no room.
+    let wide = sim(&["list", "-p", "huawei-ims", "--wide", "--limit", "3"]);
+    let header = stdout(&wide).lines().next().unwrap_or_default().to_string();
+    for col in ["MIN DISK", "FORMAT"] {
+        assert!(header.to_uppercase().contains(col), "{header}");
+    }
+    let csv = sim(&["list", "-p", "huawei-ims", "--limit", "2", "-o", "csv"]);
+    let head = stdout(&csv)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim_end()
+        .to_string();
+    assert!(
+        head.starts_with("provider,region,id,name,os_type"),
+        "{head}"
+    );
+}
