@@ -125,7 +125,7 @@ pub enum Error {
     },
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
-    Output(#[from] std::io::Error),
+    Output(#[source] std::io::Error),
 }
 
 /// `s` with control characters (newlines, terminal escapes) escaped: what a provider sends
@@ -231,9 +231,20 @@ impl Error {
         }
     }
 
+    /// Stdout was closed by its reader (`imgcat list | head`): not a failure of the listing.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
+    }
+
     /// Builds an [`Error::Api`].
     pub fn api(e: ApiError) -> Self {
         Error::Api(Box::new(e))
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Output(e)
     }
 }
 

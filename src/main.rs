@@ -22,11 +22,18 @@ fn main() -> ExitCode {
     cli::runtime::init_logging(&cli.global);
     let code = match run(cli) {
         Ok(code) => code,
-        Err(e) => {
-            eprintln!("imgcat: error: {e:#}");
-            e.downcast_ref::<imgcat::error::Error>()
-                .map_or(exit::API, |e| e.exit_code())
-        }
+        Err(e) => match e.downcast_ref::<imgcat::error::Error>() {
+            // The reader of stdout went away (`imgcat list | head`): stop quietly.
+            Some(typed) if typed.is_broken_pipe() => exit::OK,
+            Some(typed) => {
+                eprintln!("imgcat: error: {typed}");
+                typed.exit_code()
+            }
+            None => {
+                eprintln!("imgcat: error: {e:#}");
+                exit::API
+            }
+        },
     };
     ExitCode::from(u8::try_from(code).unwrap_or(1))
 }

@@ -203,3 +203,35 @@ fn output_formats_parse() {
         "table shows ids: {table}"
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imgcat"))
+        .env_clear()
+        .args([
+            "--sim",
+            "--sim-images",
+            "3000",
+            "list",
+            "-p",
+            "all",
+            "-o",
+            "ndjson",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("spawn: {e}"));
+    let stdout = child.stdout.take().unwrap_or_else(|| panic!("no stdout"));
+    let mut first = String::new();
+    let _ = BufReader::new(stdout).read_line(&mut first);
+    // The reader is gone now, like `imgcat list | head -1`.
+    let out = child
+        .wait_with_output()
+        .unwrap_or_else(|e| panic!("wait: {e}"));
+    assert!(first.starts_with('{'), "{first}");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).is_empty(), "quiet: {}", stderr(&out));
+}

@@ -130,6 +130,10 @@ pub fn output_options(args: &OutputArgs) -> OutputOptions {
 
 /// Prints the failures of a listing on stderr and picks the exit code.
 pub fn report(outcome: &Outcome) -> i32 {
+    // The reader of stdout went away (`| head`): it has what it wanted; stop quietly.
+    if outcome.failures.iter().any(Error::is_broken_pipe) {
+        return exit::OK;
+    }
     for e in &outcome.failures {
         eprintln!("imgcat: error: {e}");
     }
