@@ -86,17 +86,25 @@ pub fn build(providers: &[ProviderId], setup: &Setup) -> Result<Vec<Arc<dyn Adap
             ProviderId::TencentLegacy => Arc::new(tencent_legacy::TencentLegacy::new(
                 setup.http.clone(),
                 config::tencent(&setup.env, setup.tencent_method)?,
-                endpoint,
+                or_default(endpoint, tencent_legacy::DEFAULT_ENDPOINT)?,
             )),
             ProviderId::Zenlayer => Arc::new(zenlayer::Zenlayer::new(
                 setup.http.clone(),
                 config::zenlayer(&setup.env)?,
-                endpoint,
+                or_default(endpoint, zenlayer::DEFAULT_ENDPOINT)?,
             )),
         };
         out.push(adapter);
     }
     Ok(out)
+}
+
+/// The endpoint override, or the provider's own endpoint.
+fn or_default(endpoint: Option<url::Url>, default: &str) -> Result<url::Url> {
+    match endpoint {
+        Some(u) => Ok(u),
+        None => config::parse_endpoint(default).map_err(crate::error::Error::Config),
+    }
 }
 
 /// A page stream that first awaits `setup` (endpoint, project id, zones, ...), then yields the

@@ -67,11 +67,8 @@ struct ErrorBody {
 }
 
 impl TencentLegacy {
-    /// An adapter; `endpoint` replaces `https://image.api.qcloud.com`.
-    pub fn new(http: HttpClient, config: TencentConfig, endpoint: Option<Url>) -> Self {
-        let endpoint = endpoint.unwrap_or_else(|| {
-            Url::parse(DEFAULT_ENDPOINT).unwrap_or_else(|_| unreachable!("constant URL"))
-        });
+    /// An adapter talking to `endpoint` (normally [`DEFAULT_ENDPOINT`]).
+    pub fn new(http: HttpClient, config: TencentConfig, endpoint: Url) -> Self {
         TencentLegacy {
             http,
             config,

@@ -67,11 +67,8 @@ struct ErrorBody {
 }
 
 impl Zenlayer {
-    /// An adapter; `endpoint` replaces `https://console.zenlayer.com`.
-    pub fn new(http: HttpClient, auth: ZenlayerAuth, endpoint: Option<Url>) -> Self {
-        let endpoint = endpoint.unwrap_or_else(|| {
-            Url::parse(DEFAULT_ENDPOINT).unwrap_or_else(|_| unreachable!("constant URL"))
-        });
+    /// An adapter talking to `endpoint` (normally [`DEFAULT_ENDPOINT`]).
+    pub fn new(http: HttpClient, auth: ZenlayerAuth, endpoint: Url) -> Self {
         Zenlayer {
             http,
             auth,
