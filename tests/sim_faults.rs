@@ -37,17 +37,12 @@ async fn status_faults_hit_the_first_requests_of_each_api() {
         let (status, _) = zl_bearer(&sim, "DescribeImages", &body).await;
         assert_eq!(status, want);
     }
-    let resp = client()
-        .post(format!("{}/api/v2/vm", sim.base_url()))
-        .header("x-zc-action", "DescribeImages")
-        .header(
-            "Authorization",
-            format!("Bearer {}", creds().zenlayer_token.expose()),
-        )
-        .body(body.to_string())
-        .send()
-        .await
-        .unwrap();
+    let resp = zl_bearer_raw(
+        &sim.base_url(),
+        "DescribeImages",
+        body.to_string().into_bytes(),
+    )
+    .await;
     assert_eq!(resp.status().as_u16(), 429);
     assert_eq!(resp.headers()["retry-after"], "1");
     let (_, _, v) = parts(resp).await;
@@ -217,17 +212,7 @@ async fn junk_never_breaks_the_server() {
         b"{\"zoneId\":\"FRA-A\",\"pageNum\":1e999}",
     ];
     for b in bodies {
-        let resp = client()
-            .post(format!("{base}/api/v2/vm"))
-            .header("x-zc-action", "DescribeImages")
-            .header(
-                "Authorization",
-                format!("Bearer {}", creds().zenlayer_token.expose()),
-            )
-            .body(b.to_vec())
-            .send()
-            .await
-            .unwrap();
+        let resp = zl_bearer_raw(&base, "DescribeImages", b.to_vec()).await;
         assert_eq!(resp.status().as_u16(), 400);
         let v: Value = resp.json().await.unwrap();
         assert!(v["code"].is_string());

@@ -156,20 +156,25 @@ pub async fn tencent_ok(sim: &SimHandle, params: &[(&str, &str)]) -> Value {
     v
 }
 
-/// Zenlayer request with a bearer token.
-pub async fn zl_bearer(sim: &SimHandle, action: &str, body: &Value) -> (u16, Value) {
-    let resp = client()
-        .post(format!("{}/api/v2/vm", sim.base_url()))
+/// Zenlayer request with a bearer token and a raw body; the whole response.
+pub async fn zl_bearer_raw(base: &str, action: &str, body: Vec<u8>) -> reqwest::Response {
+    client()
+        .post(format!("{base}/api/v2/vm"))
         .header("x-zc-action", action)
         .header("Content-Type", "application/json")
         .header(
             "Authorization",
             format!("Bearer {}", creds().zenlayer_token.expose()),
         )
-        .body(body.to_string())
+        .body(body)
         .send()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// Zenlayer request with a bearer token.
+pub async fn zl_bearer(sim: &SimHandle, action: &str, body: &Value) -> (u16, Value) {
+    let resp = zl_bearer_raw(&sim.base_url(), action, body.to_string().into_bytes()).await;
     let (status, _, v) = parts(resp).await;
     (status, v)
 }
