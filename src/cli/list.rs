@@ -45,12 +45,9 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
     let keys = sort_keys(&args.output)?;
     let options = output_options(&args.output);
     // Check the columns before any request is made.
-    output::sink(
-        args.output.output,
-        Box::new(std::io::sink()),
-        options.clone(),
-    )
-    .map_err(|e| Error::Usage(format!("--columns: {e}")))?;
+    if let Some(columns) = &options.columns {
+        output::parse_columns(columns).map_err(|e| Error::Usage(format!("--columns: {e}")))?;
+    }
     if args.output.created_range_is_empty(&args.filter) {
         return Err(Error::Usage(
             "--created-after is not before --created-before".into(),

@@ -148,7 +148,7 @@ impl HuaweiClient {
             .call(
                 target,
                 || self.request(&url, Call::Iam),
-                |a| self.decode(target, a),
+                |a| decode_answer(target, a),
             )
             .await?;
         match list.projects.as_slice() {
@@ -208,20 +208,6 @@ impl HuaweiClient {
         builder
             .build()
             .map_err(|e| Error::Config(format!("huawei: cannot build request: {e}")))
-    }
-
-    /// Decodes a JSON answer, or the Huawei error it carries (see [`decode_answer`]).
-    pub fn decode<T: serde::de::DeserializeOwned>(
-        &self,
-        target: &Target,
-        answer: Answer,
-    ) -> Result<T> {
-        decode_answer(target, answer)
-    }
-
-    /// The answer itself when its status is 2xx, else the Huawei error it carries.
-    pub fn check(&self, target: &Target, answer: Answer) -> Result<Answer> {
-        check_answer(target, answer)
     }
 }
 
