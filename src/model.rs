@@ -3,6 +3,7 @@
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::fmt;
 use std::str::FromStr;
 
@@ -46,7 +47,7 @@ pub struct Image {
     /// Free-text description.
     pub description: Option<String>,
     /// The provider's own fields, untouched.
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub extra: Extra,
 }
 
 macro_rules! string_enum {
@@ -157,7 +158,146 @@ impl Image {
             disk_format: None,
             created_at: None,
             description: None,
-            extra: serde_json::Map::new(),
+            extra: Extra::default(),
         }
     }
+}
+
+/// The provider's own object for one image, as the API sent it: kept as compact JSON text, not
+/// as a parsed map, so a listing neither builds nor re-escapes thousands of maps. JSON output
+/// writes it verbatim; [`Extra::to_map`] parses it for the formats that need members (the
+/// `show` table, YAML).
+#[derive(Clone)]
+pub struct Extra(Box<RawValue>);
+
+impl Extra {
+    /// Takes a JSON object's text, compacted when it holds whitespace between tokens (so an
+    /// ndjson line stays one line whatever the server's layout).
+    pub fn from_raw(raw: Box<RawValue>) -> Self {
+        match compacted(raw.get()) {
+            None => Extra(raw),
+            Some(text) => match RawValue::from_string(text) {
+                Ok(raw) => Extra(raw),
+                Err(_) => Extra(raw),
+            },
+        }
+    }
+
+    /// The members of an object, in their order (an empty map for anything else).
+    pub fn from_map(map: &serde_json::Map<String, serde_json::Value>) -> Self {
+        serde_json::value::to_raw_value(map)
+            .map(Extra)
+            .unwrap_or_default()
+    }
+
+    /// The JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+
+    /// The members, in the provider's order.
+    pub fn to_map(&self) -> serde_json::Map<String, serde_json::Value> {
+        serde_json::from_str(self.0.get()).unwrap_or_default()
+    }
+
+    /// One member's value.
+    pub fn member(&self, key: &str) -> Option<serde_json::Value> {
+        self.to_map().remove(key)
+    }
+}
+
+impl Default for Extra {
+    /// `{}`.
+    fn default() -> Self {
+        Extra(
+            serde_json::value::to_raw_value(&serde_json::Map::new()).unwrap_or_else(|_| {
+                // Serializing an empty map cannot fail; `null` would be the fallback.
+                RawValue::NULL.to_owned()
+            }),
+        )
+    }
+}
+
+impl PartialEq for Extra {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl fmt::Debug for Extra {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.get())
+    }
+}
+
+impl Serialize for Extra {
+    /// Verbatim in `serde_json`; as a map in other formats (through `serde_json::to_value`,
+    /// which parses raw JSON text).
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.0.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Extra {
+    /// From any format: read as a value, then kept as its compact text.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let value = serde_json::Value::deserialize(d)?;
+        serde_json::value::to_raw_value(&value)
+            .map(Extra)
+            .map_err(serde::de::Error::custom)
+    }
+}
+
+/// `text` without the whitespace between its tokens, or `None` when it has none (the usual
+/// case, found without copying). `text` is valid JSON.
+fn compacted(text: &str) -> Option<String> {
+    let b = text.as_bytes();
+    let first_space = first_space_outside_strings(b)?;
+    let mut out = String::with_capacity(text.len());
+    out.push_str(&text[..first_space]);
+    let mut in_string = false;
+    let mut escaped = false;
+    for ch in text[first_space..].chars() {
+        if in_string {
+            out.push(ch);
+            if escaped {
+                escaped = false;
+            } else if ch == '\\' {
+                escaped = true;
+            } else if ch == '"' {
+                in_string = false;
+            }
+        } else if ch == '"' {
+            in_string = true;
+            out.push(ch);
+        } else if !matches!(ch, ' ' | '\n' | '\r' | '\t') {
+            out.push(ch);
+        }
+    }
+    Some(out)
+}
+
+/// Where the first whitespace byte outside a JSON string is.
+fn first_space_outside_strings(b: &[u8]) -> Option<usize> {
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b' ' | b'\n' | b'\r' | b'\t' => return Some(i),
+            b'"' => {
+                // Skip the string: to the next quote not escaped.
+                i += 1;
+                loop {
+                    let at = i + memchr::memchr2(b'"', b'\\', b.get(i..)?)?;
+                    if b[at] == b'\\' {
+                        i = at + 2;
+                    } else {
+                        i = at + 1;
+                        break;
+                    }
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    None
 }

@@ -25,7 +25,7 @@ pub fn render_one(format: Format, image: &Image, out: &mut dyn Write) -> io::Res
                     Cell::new(show_value(*field, image)),
                 ]);
             }
-            for (key, value) in &image.extra {
+            for (key, value) in &image.extra.to_map() {
                 let text = match value {
                     serde_json::Value::String(s) => s.clone(),
                     other => other.to_string(),
@@ -54,7 +54,7 @@ pub fn render_one(format: Format, image: &Image, out: &mut dyn Write) -> io::Res
             out.flush()
         }
         Format::Yaml => {
-            let text = serde_norway::to_string(image).map_err(io::Error::other)?;
+            let text = super::yaml::to_yaml(image)?;
             out.write_all(text.as_bytes())?;
             out.flush()
         }

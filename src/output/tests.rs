@@ -64,9 +64,7 @@ fn images() -> Vec<Image> {
     a.min_ram_mb = Some(2048);
     a.disk_format = Some("zvhd2".into());
     a.created_at = "2018-09-06T14:03:27Z".parse().ok();
-    a.extra.insert("__os_bit".into(), json!("64"));
-    a.extra.insert("tags".into(), json!([]));
-    a.extra.insert("virtual_size".into(), json!(null));
+    a.extra = extra(json!({"__os_bit": "64", "tags": [], "virtual_size": null}));
 
     let mut b = Image::new(
         ProviderId::TencentLegacy,
@@ -77,8 +75,7 @@ fn images() -> Vec<Image> {
     b.description = Some("line one\r\nline two\u{1b}[31m".into());
     b.size = Some(50 * 1024 * 1024 * 1024);
     b.status = Status::Creating;
-    b.extra
-        .insert("nested".into(), json!({"a": [1, 2.5, true], "b": "yes"}));
+    b.extra = extra(json!({"nested": {"a": [1, 2.5, true], "b": "yes"}}));
 
     let mut c = Image::new(
         ProviderId::Zenlayer,
@@ -477,4 +474,29 @@ mod properties {
             }
         }
     }
+}
+
+/// An `extra` made of a JSON object.
+fn extra(value: serde_json::Value) -> crate::model::Extra {
+    match value {
+        serde_json::Value::Object(map) => crate::model::Extra::from_map(&map),
+        _ => crate::model::Extra::default(),
+    }
+}
+
+#[test]
+fn extra_is_written_as_the_provider_sent_it_and_compacted() {
+    let spaced: Box<serde_json::value::RawValue> =
+        serde_json::from_str("{ \"k\" : \"a b\\\" c\" ,\n\t\"n\": [1, 2],\r\n \"u\":\"\\u00e9\" }")
+            .unwrap();
+    let e = crate::model::Extra::from_raw(spaced);
+    assert_eq!(e.get(), r#"{"k":"a b\" c","n":[1,2],"u":"\u00e9"}"#);
+    let compact: Box<serde_json::value::RawValue> =
+        serde_json::from_str(r#"{"k":"a b","n":[1,2]}"#).unwrap();
+    assert_eq!(
+        crate::model::Extra::from_raw(compact).get(),
+        r#"{"k":"a b","n":[1,2]}"#
+    );
+    assert_eq!(crate::model::Extra::default().get(), "{}");
+    assert_eq!(e.member("k"), Some(json!("a b\" c")));
 }

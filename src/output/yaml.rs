@@ -26,7 +26,15 @@ impl<W: Write> YamlSink<W> {
 
 /// One image as a one-item YAML sequence (`- key: value` lines), ending in a newline.
 fn item(image: &Image) -> io::Result<String> {
-    serde_norway::to_string(std::slice::from_ref(image)).map_err(io::Error::other)
+    let value = serde_json::to_value(image).map_err(io::Error::other)?;
+    serde_norway::to_string(std::slice::from_ref(&value)).map_err(io::Error::other)
+}
+
+/// One image as a YAML mapping. Through `serde_json::Value`, so that `extra` (raw JSON text,
+/// which only `serde_json` writes as it is) becomes a mapping like the other fields.
+pub fn to_yaml(image: &Image) -> io::Result<String> {
+    let value = serde_json::to_value(image).map_err(io::Error::other)?;
+    serde_norway::to_string(&value).map_err(io::Error::other)
 }
 
 impl<W: Write> Sink for YamlSink<W> {

@@ -5,6 +5,7 @@ pub mod about;
 pub mod decode;
 pub mod huawei;
 mod id;
+pub mod raw;
 pub mod regions;
 pub mod tencent_legacy;
 pub mod zenlayer;

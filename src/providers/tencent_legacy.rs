@@ -14,7 +14,8 @@ use crate::error::{ApiError, Error, Result, Target};
 use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient};
 use crate::model::{Image, Status, Visibility};
-use crate::providers::decode::{self, str_field, u64_field};
+use crate::providers::decode;
+use crate::providers::raw::RawObject;
 use crate::providers::{Adapter, ProviderId};
 use crate::query::ImageQuery;
 use crate::sign::tencent_v2;
@@ -51,7 +52,7 @@ struct Body {
     #[serde(rename = "Error")]
     error: Option<ErrorBody>,
     #[serde(rename = "ImageSet", default)]
-    image_set: Vec<serde_json::Map<String, serde_json::Value>>,
+    image_set: Vec<RawObject>,
     #[serde(rename = "TotalCount")]
     total_count: Option<u64>,
     #[serde(rename = "RequestId", alias = "RequestID")]
@@ -262,16 +263,17 @@ impl Adapter for TencentLegacy {
 }
 
 /// Maps one `ImageSet` object. Objects without an id are skipped.
-pub fn to_image(region: &str, raw: serde_json::Map<String, serde_json::Value>) -> Option<Image> {
-    let id = str_field(&raw, "ImageId")?.to_string();
-    let name = str_field(&raw, "ImageName").unwrap_or_default().to_string();
+pub fn to_image(region: &str, raw: RawObject) -> Option<Image> {
+    let f = raw.fields().ok()?;
+    let id = f.str("ImageId")?.to_string();
+    let name = f.str("ImageName").unwrap_or_default().to_string();
     let mut img = Image::new(ProviderId::TencentLegacy, region, id, name);
-    img.visibility = match str_field(&raw, "ImageType") {
+    img.visibility = match f.str("ImageType") {
         Some("PUBLIC_IMAGE" | "MARKET_IMAGE") => Visibility::Public,
         Some("SHARED_IMAGE") => Visibility::Shared,
         _ => Visibility::Private,
     };
-    img.status = match str_field(&raw, "ImageStatus").or_else(|| str_field(&raw, "ImageState")) {
+    img.status = match f.str("ImageStatus").or_else(|| f.str("ImageState")) {
         Some("NORMAL" | "AVAILABLE") => Status::Available,
         Some("CREATING" | "IMPORTING" | "SYNCING") => Status::Creating,
         Some("CREATEFAILED" | "IMPORTFAILED" | "FAILED") => Status::Error,
@@ -283,16 +285,18 @@ pub fn to_image(region: &str, raw: serde_json::Map<String, serde_json::Value>) -
     decode::fill_os(
         &mut img,
         &[
-            str_field(&raw, "ImageOsName").or_else(|| str_field(&raw, "OsName")),
+            f.str("ImageOsName").or_else(|| f.str("OsName")),
             Some(name_hint.as_str()),
-            str_field(&raw, "Platform"),
+            f.str("Platform"),
         ],
     );
-    img.size = u64_field(&raw, "ImageSize").map(|gb| gb.saturating_mul(1 << 30));
-    img.created_at = str_field(&raw, "ImageCreateTime")
-        .or_else(|| str_field(&raw, "CreatedTime"))
+    img.size = f.u64("ImageSize").map(|gb| gb.saturating_mul(1 << 30));
+    img.created_at = f
+        .str("ImageCreateTime")
+        .or_else(|| f.str("CreatedTime"))
         .and_then(decode::time);
-    img.description = str_field(&raw, "ImageDescription").map(str::to_string);
-    img.extra = raw;
+    img.description = f.str("ImageDescription").map(str::to_string);
+    drop(f);
+    img.extra = raw.into_extra();
     Some(img)
 }

@@ -14,7 +14,8 @@ use crate::error::{ApiError, Error, Result, Target};
 use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient};
 use crate::model::{Image, OsType, Status, Visibility};
-use crate::providers::decode::{self, str_field, u64_field};
+use crate::providers::decode::{self, str_field};
+use crate::providers::raw::RawObject;
 use crate::providers::tencent_legacy::host_with_port;
 use crate::providers::{Adapter, ProviderId};
 use crate::query::ImageQuery;
@@ -47,7 +48,7 @@ struct Envelope<T> {
 #[derive(Deserialize)]
 struct ImagesBody {
     #[serde(rename = "dataSet", default)]
-    data_set: Vec<serde_json::Map<String, serde_json::Value>>,
+    data_set: Vec<RawObject>,
     #[serde(rename = "totalCount")]
     total_count: Option<u64>,
 }
@@ -277,23 +278,21 @@ impl Adapter for Zenlayer {
 }
 
 /// Maps one `dataSet` object. Objects without an id are skipped.
-pub fn to_image(zone: &str, raw: serde_json::Map<String, serde_json::Value>) -> Option<Image> {
-    let id = str_field(&raw, "imageId")?.to_string();
-    let name = str_field(&raw, "imageName").unwrap_or_default().to_string();
+pub fn to_image(zone: &str, raw: RawObject) -> Option<Image> {
+    let f = raw.fields().ok()?;
+    let id = f.str("imageId")?.to_string();
+    let name = f.str("imageName").unwrap_or_default().to_string();
     let mut img = Image::new(ProviderId::Zenlayer, zone, id, name);
-    img.visibility = match str_field(&raw, "imageType") {
+    img.visibility = match f.str("imageType") {
         Some("PUBLIC_IMAGE") => Visibility::Public,
         _ => Visibility::Private,
     };
-    img.os_type = match str_field(&raw, "osType")
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    img.os_type = match f.str("osType").map(str::to_ascii_lowercase).as_deref() {
         Some("linux") => OsType::Linux,
         Some("windows") => OsType::Windows,
         _ => OsType::Other,
     };
-    img.status = match str_field(&raw, "imageStatus") {
+    img.status = match f.str("imageStatus") {
         Some("AVAILABLE" | "NORMAL") => Status::Available,
         Some("CREATING") => Status::Creating,
         Some("UNAVAILABLE") => Status::Unavailable,
@@ -302,20 +301,18 @@ pub fn to_image(zone: &str, raw: serde_json::Map<String, serde_json::Value>) -> 
         _ => Status::Unknown,
     };
     let name_hint = img.name.clone();
-    decode::fill_os(
-        &mut img,
-        &[Some(name_hint.as_str()), str_field(&raw, "category")],
-    );
-    if let Some(v) = str_field(&raw, "imageVersion") {
+    decode::fill_os(&mut img, &[Some(name_hint.as_str()), f.str("category")]);
+    if let Some(v) = f.str("imageVersion") {
         img.os_version = Some(v.to_string());
     }
-    if let Some(c) = str_field(&raw, "category")
+    if let Some(c) = f.str("category")
         && img.os_family.is_none()
     {
         img.os_family = Some(c.to_ascii_lowercase());
     }
-    img.size = u64_field(&raw, "imageSize").map(|gb| gb.saturating_mul(1 << 30));
-    img.description = str_field(&raw, "imageDescription").map(str::to_string);
-    img.extra = raw;
+    img.size = f.u64("imageSize").map(|gb| gb.saturating_mul(1 << 30));
+    img.description = f.str("imageDescription").map(str::to_string);
+    drop(f);
+    img.extra = raw.into_extra();
     Some(img)
 }

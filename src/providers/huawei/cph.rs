@@ -12,10 +12,11 @@ use serde::Deserialize;
 use url::Url;
 
 use super::{HuaweiClient, with_query};
-use crate::error::{Error, Result, Target};
+use crate::error::{Result, Target};
 use crate::http::Answer;
 use crate::model::{Arch, Image, OsType, Status, Visibility};
-use crate::providers::decode::{self, str_field};
+use crate::providers::decode;
+use crate::providers::raw::RawObject;
 use crate::providers::{Adapter, ProviderId, after};
 use crate::query::ImageQuery;
 
@@ -31,7 +32,7 @@ struct ImagesAnswer {
     /// Each image as its raw JSON text: decoded into images a chunk at a time, so that a large
     /// unpaged answer never exists as decoded images all at once.
     #[serde(default)]
-    phone_images: Vec<Box<serde_json::value::RawValue>>,
+    phone_images: Vec<RawObject>,
 }
 
 /// Images decoded from a raw answer at a time.
@@ -49,7 +50,7 @@ impl Cph {
         base: &Url,
         project: &str,
         visibility: Visibility,
-    ) -> Result<Vec<Box<serde_json::value::RawValue>>> {
+    ) -> Result<Vec<RawObject>> {
         let image_type = match visibility {
             Visibility::Public => "public",
             Visibility::Private => "private",
@@ -123,28 +124,20 @@ impl Adapter for Cph {
 fn chunks(
     target: Target,
     asked: Visibility,
-    raws: Vec<Box<serde_json::value::RawValue>>,
+    raws: Vec<RawObject>,
 ) -> impl futures::Stream<Item = Result<Vec<Image>>> {
     let mut rest = raws.into_iter();
     stream::iter(std::iter::from_fn(move || {
         let chunk: Vec<_> = rest.by_ref().take(CHUNK).collect();
-        (!chunk.is_empty()).then(|| decode_raw(&target, asked, &chunk))
+        (!chunk.is_empty()).then(|| decode_raw(&target, asked, chunk))
     }))
 }
 
 /// Maps raw phone image objects.
-fn decode_raw(
-    target: &Target,
-    asked: Visibility,
-    raws: &[Box<serde_json::value::RawValue>],
-) -> Result<Vec<Image>> {
+fn decode_raw(target: &Target, asked: Visibility, raws: Vec<RawObject>) -> Result<Vec<Image>> {
     let mut out = Vec::with_capacity(raws.len());
     for raw in raws {
-        let obj: serde_json::Map<String, serde_json::Value> = serde_json::from_str(raw.get())
-            .map_err(|e| {
-                Error::malformed(target, 200, format!("a phone image is not an object: {e}"))
-            })?;
-        out.extend(to_image(&target.region, asked, obj));
+        out.extend(to_image(&target.region, asked, raw));
     }
     Ok(out)
 }
@@ -152,22 +145,17 @@ fn decode_raw(
 /// Decodes one `phone-images` answer to the request for `asked` images, or the error it carries.
 pub fn decode_answer(target: &Target, asked: Visibility, answer: Answer) -> Result<Vec<Image>> {
     let answer: ImagesAnswer = super::decode_answer(target, answer)?;
-    decode_raw(target, asked, &answer.phone_images)
+    decode_raw(target, asked, answer.phone_images)
 }
 
 /// Maps one phone image object, labelled with the visibility that was asked for (`is_public`
 /// 1 marks a public image whatever was asked).
-pub fn to_image(
-    region: &str,
-    asked: Visibility,
-    raw: serde_json::Map<String, serde_json::Value>,
-) -> Option<Image> {
-    let id = str_field(&raw, "image_id")?.to_string();
-    let name = str_field(&raw, "image_name")
-        .unwrap_or_default()
-        .to_string();
+pub fn to_image(region: &str, asked: Visibility, raw: RawObject) -> Option<Image> {
+    let f = raw.fields().ok()?;
+    let id = f.str("image_id")?.to_string();
+    let name = f.str("image_name").unwrap_or_default().to_string();
     let mut img = Image::new(ProviderId::HuaweiCph, region, id, name);
-    img.visibility = match raw.get("is_public").and_then(|v| v.as_i64()) {
+    img.visibility = match f.i64("is_public") {
         Some(1) => Visibility::Public,
         Some(2) if asked == Visibility::Public => Visibility::Private,
         _ => asked,
@@ -179,15 +167,12 @@ pub fn to_image(
     let name_hint = img.name.clone();
     decode::fill_os(
         &mut img,
-        &[
-            str_field(&raw, "os_name"),
-            str_field(&raw, "os_type"),
-            Some(name_hint.as_str()),
-        ],
+        &[f.str("os_name"), f.str("os_type"), Some(name_hint.as_str())],
     );
     if img.os_family.is_none() {
-        img.os_family = str_field(&raw, "os_type").map(str::to_ascii_lowercase);
+        img.os_family = f.str("os_type").map(str::to_ascii_lowercase);
     }
-    img.extra = raw;
+    drop(f);
+    img.extra = raw.into_extra();
     Some(img)
 }

@@ -12,7 +12,8 @@ use crate::error::{Error, Result, Target};
 use crate::http::Answer;
 use crate::http::pager::{self, CursorPage};
 use crate::model::{Arch, Image, OsType, Status, Visibility};
-use crate::providers::decode::{self, str_field, u64_field};
+use crate::providers::decode;
+use crate::providers::raw::RawObject;
 use crate::providers::{Adapter, ProviderId, after};
 use crate::query::ImageQuery;
 
@@ -38,7 +39,7 @@ struct NextOnly<'a> {
 
 #[derive(Deserialize)]
 struct ImagesPage {
-    images: Vec<serde_json::Map<String, serde_json::Value>>,
+    images: Vec<RawObject>,
 }
 
 impl Ims {
@@ -174,27 +175,22 @@ pub fn decode_images(target: &Target, answer: &Answer) -> Result<Vec<Image>> {
 }
 
 /// Maps one Glance image object. Objects without an id are skipped.
-pub fn to_image(region: &str, raw: serde_json::Map<String, serde_json::Value>) -> Option<Image> {
-    let id = str_field(&raw, "id")?.to_string();
-    let name = str_field(&raw, "name").unwrap_or_default().to_string();
+pub fn to_image(region: &str, raw: RawObject) -> Option<Image> {
+    let f = raw.fields().ok()?;
+    let id = f.str("id")?.to_string();
+    let name = f.str("name").unwrap_or_default().to_string();
     let mut img = Image::new(ProviderId::HuaweiIms, region, id, name);
-    img.visibility = match (
-        str_field(&raw, "visibility"),
-        str_field(&raw, "__imagetype"),
-    ) {
+    img.visibility = match (f.str("visibility"), f.str("__imagetype")) {
         (Some("public"), _) | (_, Some("gold" | "market")) => Visibility::Public,
         (Some("shared"), _) | (_, Some("shared")) => Visibility::Shared,
         _ => Visibility::Private,
     };
-    img.os_type = match str_field(&raw, "__os_type")
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    img.os_type = match f.str("__os_type").map(str::to_ascii_lowercase).as_deref() {
         Some("linux") => OsType::Linux,
         Some("windows") => OsType::Windows,
         _ => OsType::Other,
     };
-    img.status = match str_field(&raw, "status") {
+    img.status = match f.str("status") {
         Some("active") => Status::Available,
         Some("queued" | "saving" | "importing" | "uploading") => Status::Creating,
         Some("killed") => Status::Error,
@@ -202,10 +198,10 @@ pub fn to_image(region: &str, raw: serde_json::Map<String, serde_json::Value>) -
         Some("deactivated") => Status::Unavailable,
         _ => Status::Unknown,
     };
-    if str_field(&raw, "__support_arm") == Some("true") {
+    if f.str("__support_arm") == Some("true") {
         img.architecture = Some(Arch::Arm64);
     } else {
-        img.architecture = match str_field(&raw, "__os_bit") {
+        img.architecture = match f.str("__os_bit") {
             Some("32") => Some(Arch::I386),
             Some("64") => Some(Arch::X86_64),
             _ => None,
@@ -215,18 +211,20 @@ pub fn to_image(region: &str, raw: serde_json::Map<String, serde_json::Value>) -
     decode::fill_os(
         &mut img,
         &[
-            str_field(&raw, "__os_version"),
+            f.str("__os_version"),
             Some(name_hint.as_str()),
-            str_field(&raw, "__platform"),
+            f.str("__platform"),
         ],
     );
-    img.size =
-        u64_field(&raw, "__image_size").or_else(|| u64_field(&raw, "size").filter(|s| *s > 0));
-    img.min_disk_gb = u64_field(&raw, "min_disk");
-    img.min_ram_mb = u64_field(&raw, "min_ram");
-    img.disk_format = str_field(&raw, "disk_format").map(str::to_string);
-    img.created_at = str_field(&raw, "created_at").and_then(decode::time);
-    img.description = str_field(&raw, "__description").map(str::to_string);
-    img.extra = raw;
+    img.size = f
+        .u64("__image_size")
+        .or_else(|| f.u64("size").filter(|s| *s > 0));
+    img.min_disk_gb = f.u64("min_disk");
+    img.min_ram_mb = f.u64("min_ram");
+    img.disk_format = f.str("disk_format").map(str::to_string);
+    img.created_at = f.str("created_at").and_then(decode::time);
+    img.description = f.str("__description").map(str::to_string);
+    drop(f);
+    img.extra = raw.into_extra();
     Some(img)
 }

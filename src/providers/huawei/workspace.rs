@@ -11,7 +11,8 @@ use crate::error::{Result, Target};
 use crate::http::Answer;
 use crate::http::pager::{self, OffsetPage};
 use crate::model::{Arch, Image, OsType, Visibility};
-use crate::providers::decode::{self, str_field, u64_field};
+use crate::providers::decode;
+use crate::providers::raw::RawObject;
 use crate::providers::{Adapter, ProviderId, after};
 use crate::query::ImageQuery;
 
@@ -28,7 +29,7 @@ pub struct Workspace {
 #[derive(Deserialize)]
 struct ImagesPage {
     #[serde(default)]
-    images: Vec<serde_json::Map<String, serde_json::Value>>,
+    images: Vec<RawObject>,
     total_count: u64,
 }
 
@@ -124,24 +125,23 @@ pub fn decode_page(target: &Target, answer: Answer) -> Result<OffsetPage> {
 }
 
 /// Maps one Workspace image object. Objects without an id are skipped.
-pub fn to_image(region: &str, raw: serde_json::Map<String, serde_json::Value>) -> Option<Image> {
-    let id = str_field(&raw, "id")?.to_string();
-    let name = str_field(&raw, "name").unwrap_or_default().to_string();
+pub fn to_image(region: &str, raw: RawObject) -> Option<Image> {
+    let f = raw.fields().ok()?;
+    let id = f.str("id")?.to_string();
+    let name = f.str("name").unwrap_or_default().to_string();
     let mut img = Image::new(ProviderId::HuaweiWorkspace, region, id, name);
-    img.visibility = match str_field(&raw, "image_type") {
+    img.visibility = match f.str("image_type") {
         Some("gold") | Some("public") => Visibility::Public,
         Some("shared") => Visibility::Shared,
         _ => Visibility::Private,
     };
-    img.os_type = match str_field(&raw, "os_type")
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    img.os_type = match f.str("os_type").map(str::to_ascii_lowercase).as_deref() {
         Some("linux") => OsType::Linux,
         Some("windows") => OsType::Windows,
         _ => OsType::Other,
     };
-    img.architecture = match str_field(&raw, "architecture")
+    img.architecture = match f
+        .str("architecture")
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
@@ -152,15 +152,13 @@ pub fn to_image(region: &str, raw: serde_json::Map<String, serde_json::Value>) -
     // The API lists product images that can be used: there is no status field.
     img.status = crate::model::Status::Available;
     let name_hint = img.name.clone();
-    decode::fill_os(
-        &mut img,
-        &[str_field(&raw, "os_version"), Some(name_hint.as_str())],
-    );
-    img.min_disk_gb = u64_field(&raw, "min_disk");
-    img.min_ram_mb = u64_field(&raw, "min_ram");
-    img.disk_format = str_field(&raw, "disk_format").map(str::to_string);
-    img.created_at = str_field(&raw, "created_at").and_then(decode::time);
-    img.description = str_field(&raw, "description").map(str::to_string);
-    img.extra = raw;
+    decode::fill_os(&mut img, &[f.str("os_version"), Some(name_hint.as_str())]);
+    img.min_disk_gb = f.u64("min_disk");
+    img.min_ram_mb = f.u64("min_ram");
+    img.disk_format = f.str("disk_format").map(str::to_string);
+    img.created_at = f.str("created_at").and_then(decode::time);
+    img.description = f.str("description").map(str::to_string);
+    drop(f);
+    img.extra = raw.into_extra();
     Some(img)
 }
