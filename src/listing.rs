@@ -147,7 +147,15 @@ pub async fn run(
     outcome
 }
 
+/// Pages of one target being filtered and encoded at the same time, at most. More would only
+/// hold more decoded pages in memory; fewer would stop the page stream while a page is encoded.
+const PAGES_IN_PREPARATION: usize = 2;
+
 /// One target's task: pages in, filtered (and encoded) batches out.
+///
+/// Filtering and encoding run on the blocking pool while the page stream keeps being polled:
+/// a cursor API's next request leaves as soon as its link is read, not after the page before
+/// it has been encoded (that wait would add to every round trip of the longest chain).
 async fn produce(
     job: Job,
     query: Arc<ImageQuery>,
@@ -155,24 +163,52 @@ async fn produce(
     mut spool: spool::Spool,
     tx: mpsc::UnboundedSender<Result<Batch, Error>>,
 ) {
-    let mut pages = job.adapter.list(&job.region, &query);
-    while let Some(page) = pages.next().await {
-        let batch = page.and_then(|mut images| {
-            images.retain(|img| query.matches(img));
-            match &encoder {
-                None => Ok(Batch::Images(images)),
-                Some(enc) => {
-                    let mut buf = Vec::with_capacity(images.len() * 512);
-                    enc.encode(&images, &mut buf)?;
-                    Ok(Batch::Encoded(spool.put(buf, images.len())?))
+    let target = job.target();
+    let pages = job.adapter.list(&job.region, &query);
+    let mut prepared = pages
+        .map(|page| {
+            let (query, encoder, target) = (query.clone(), encoder.clone(), target.clone());
+            async move {
+                let images = page?;
+                match encoder {
+                    None => Ok(Prepared::Images(filtered(images, &query))),
+                    Some(enc) => tokio::task::spawn_blocking(move || {
+                        let images = filtered(images, &query);
+                        let mut buf = Vec::with_capacity(images.len() * 512);
+                        enc.encode(&images, &mut buf)?;
+                        Ok(Prepared::Encoded(buf, images.len()))
+                    })
+                    .await
+                    .map_err(|e| Error::Incomplete {
+                        target,
+                        detail: format!("encoding a page failed: {e}"),
+                    })?,
                 }
             }
+        })
+        .buffered(PAGES_IN_PREPARATION);
+    while let Some(result) = prepared.next().await {
+        let batch = result.and_then(|p| match p {
+            Prepared::Images(images) => Ok(Batch::Images(images)),
+            Prepared::Encoded(buf, count) => Ok(Batch::Encoded(spool.put(buf, count)?)),
         });
         let failed = batch.is_err();
         if tx.send(batch).is_err() || failed {
             break;
         }
     }
+}
+
+/// A page after filtering: images, or their encoding and count.
+enum Prepared {
+    Images(Vec<Image>),
+    Encoded(Vec<u8>, usize),
+}
+
+/// The images the query keeps.
+fn filtered(mut images: Vec<Image>, query: &ImageQuery) -> Vec<Image> {
+    images.retain(|img| query.matches(img));
+    images
 }
 
 /// Hands one batch to the delivery; returns how many images it took.
