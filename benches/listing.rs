@@ -13,7 +13,7 @@
 //! built), `IMGCAT_BENCH_IMAGES` (5000), `IMGCAT_BENCH_BIG_IMAGES` (50000, 0 skips that run),
 //! `IMGCAT_BENCH_LATENCY_MS` (40), `IMGCAT_BENCH_RUNS` (5), `IMGCAT_BENCH_VERSION_RUNS` (50).
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::thread;
@@ -96,9 +96,10 @@ fn delta(a: &SimStats, b: &SimStats) -> SimStats {
     }
 }
 
-/// Hashes and counts a child's stdout.
-fn consume_stdout(out: impl Read) -> (u64, u64, Vec<(String, u64)>, String) {
-    let mut r = BufReader::with_capacity(1 << 16, out);
+/// Hashes and counts what a child printed (read back from its stdout file after it exited):
+/// bytes, lines, lines per provider, sha256.
+fn summarize(out: impl Read) -> (u64, u64, Vec<(String, u64)>, String) {
+    let mut r = BufReader::with_capacity(1 << 20, out);
     let mut h = Sha256::new();
     let (mut bytes, mut lines) = (0u64, 0u64);
     let mut per: Vec<(String, u64)> = Vec::new();
@@ -130,7 +131,13 @@ fn consume_stdout(out: impl Read) -> (u64, u64, Vec<(String, u64)>, String) {
 }
 
 /// Runs `bin args` with exactly `env`, waits with `wait4` and returns what it did.
+///
+/// Stdout goes to an unnamed temporary file, as `imgcat ... > out.ndjson` would: nothing reads
+/// it while the child runs, so no reader takes CPU from the process being measured (a pipe read
+/// and hashed line by line cost 40-80 ms of wall time on a 2-core machine), and this process
+/// never holds the output in memory (a child's peak RSS starts from its parent's).
 fn run(bin: &str, env: &[(String, String)], args: &[&str], sim: Option<&Sim>) -> Run {
+    let mut out = tempfile::tempfile().expect("a temporary file for stdout");
     let before = sim.map(Sim::stats).unwrap_or_default();
     let cpu0 = sim.map_or(Duration::ZERO, Sim::cpu);
     let start = Instant::now();
@@ -139,14 +146,12 @@ fn run(bin: &str, env: &[(String, String)], args: &[&str], sim: Option<&Sim>) ->
         .env_clear()
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
+        .stdout(Stdio::from(out.try_clone().expect("stdout file")))
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("cannot start {bin}: {e}"));
     let pid = child.id() as libc::pid_t;
-    let out = child.stdout.take().expect("piped stdout");
     let mut err = child.stderr.take().expect("piped stderr");
-    let t_out = thread::spawn(move || consume_stdout(out));
     let t_err = thread::spawn(move || {
         let mut s = String::new();
         let _ = err.read_to_string(&mut s);
@@ -166,7 +171,8 @@ fn run(bin: &str, env: &[(String, String)], args: &[&str], sim: Option<&Sim>) ->
     }
     let wall = start.elapsed();
     drop(child); // already reaped: dropping a std Child neither waits nor kills
-    let (stdout_bytes, lines, per_provider, sha256) = t_out.join().expect("stdout reader");
+    out.seek(SeekFrom::Start(0)).expect("rewind stdout file");
+    let (stdout_bytes, lines, per_provider, sha256) = summarize(&mut out);
     let stderr = t_err.join().expect("stderr reader");
     let after = sim.map(Sim::stats).unwrap_or_default();
     let sim_cpu = sim.map_or(Duration::ZERO, Sim::cpu).saturating_sub(cpu0);
