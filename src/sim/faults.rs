@@ -298,7 +298,7 @@ pub(crate) async fn middleware(
     req: Request,
     next: Next,
 ) -> Response {
-    let arrived = tokio::time::Instant::now();
+    let arrived = std::time::Instant::now();
     let api = SimApi::classify(req.method(), req.uri().path());
     let is_stats = req.uri().path().starts_with("/__sim/");
     if !is_stats {
@@ -314,9 +314,10 @@ pub(crate) async fn middleware(
         delay += Duration::from_millis(ms);
     }
     let answer_at = (!delay.is_zero() && !is_stats).then(|| arrived + delay);
+    let clock = &st.clock;
     let wait = || async move {
         if let Some(at) = answer_at {
-            tokio::time::sleep_until(at).await;
+            clock.sleep_until(at).await;
         }
     };
     if let Some(code) = faults.fire(api, |k| match k {

@@ -30,6 +30,7 @@
 
 mod auth;
 mod catalog;
+mod clock;
 mod faults;
 mod huawei;
 mod paging;

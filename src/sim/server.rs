@@ -10,6 +10,7 @@ use axum::routing::{get, post};
 use http::{StatusCode, Uri};
 
 use super::catalog::{self, Catalog};
+use super::clock::Clock;
 use super::faults::FaultState;
 use super::stats::Stats;
 use super::{SimConfig, SimCredentials, huawei, reply, tencent, zenlayer};
@@ -22,6 +23,8 @@ pub(crate) struct AppState {
     pub creds: SimCredentials,
     /// Delay added to every response.
     pub latency: Duration,
+    /// Precise timer for the latency.
+    pub clock: Clock,
     /// IMS catalog (newest first).
     pub ims: Arc<Catalog>,
     /// Workspace catalog (by name).
@@ -65,6 +68,7 @@ impl AppState {
             faults: FaultState::new(&config.faults),
             creds: config.credentials,
             latency: config.latency,
+            clock: Clock::start(),
             stats: Stats::default(),
         })
     }
