@@ -97,13 +97,15 @@ pub async fn run(
         let (spool, reader) = spool::pair(&budget);
         let query = query.clone();
         let encoder = encoder.clone();
+        let target = job.target();
         tasks.push(tokio::spawn(produce(job, query, encoder, spool, tx)));
-        receivers.push((rx, reader));
+        receivers.push((rx, reader, target));
     }
 
     let mut outcome = Outcome::default();
-    'jobs: for (mut rx, reader) in receivers {
+    'jobs: for (mut rx, reader, target) in receivers {
         let mut failed = false;
+        let before = outcome.printed;
         while let Some(batch) = rx.recv().await {
             let written = match batch {
                 Err(e) => {
@@ -137,6 +139,7 @@ pub async fn run(
         if !failed {
             outcome.succeeded += 1;
         }
+        tracing::debug!("{target}: {} images delivered", outcome.printed - before);
         if let Some(p) = progress {
             p.target_done(outcome.succeeded + outcome.failures.len());
         }

@@ -22,13 +22,20 @@ pub fn init_logging(global: &GlobalArgs) {
         (false, 1) => "imgcat=info",
         (false, _) => "imgcat=debug",
     };
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
-        .without_time()
         .with_target(false)
-        .with_env_filter(tracing_subscriber::EnvFilter::new(level))
-        .try_init();
+        .with_env_filter(tracing_subscriber::EnvFilter::new(level));
+    // From -vv on, each line says when it happened (seconds since start): where a slow listing
+    // spends its time.
+    let _ = if global.debug || global.verbose >= 2 {
+        builder
+            .with_timer(tracing_subscriber::fmt::time::uptime())
+            .try_init()
+    } else {
+        builder.without_time().try_init()
+    };
 }
 
 /// Default of `--concurrency`.
