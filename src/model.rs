@@ -1,7 +1,9 @@
 //! The unified image model: one [`Image`] shape for every provider, with the provider's own
 //! fields kept untouched in [`Image::extra`].
 
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
+use serde::ser::{SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::fmt;
@@ -12,7 +14,7 @@ use crate::providers::ProviderId;
 /// One machine image, normalized across providers.
 ///
 /// A value a provider does not give is `None` (`null` in JSON), never invented.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Image {
     /// The imgcat provider id, e.g. `huawei-ims`.
     pub provider: ProviderId,
@@ -163,41 +165,125 @@ impl Image {
     }
 }
 
-/// The provider's own object for one image, as the API sent it: kept as compact JSON text, not
-/// as a parsed map, so a listing neither builds nor re-escapes thousands of maps. JSON output
-/// writes it verbatim; [`Extra::to_map`] parses it for the formats that need members (the
-/// `show` table, YAML).
+/// The JSON field names of [`Image`], in output order (`extra` last).
+pub const IMAGE_FIELDS: [&str; 17] = [
+    "provider",
+    "region",
+    "id",
+    "name",
+    "os_type",
+    "os_family",
+    "os_version",
+    "architecture",
+    "visibility",
+    "status",
+    "size",
+    "min_disk_gb",
+    "min_ram_mb",
+    "disk_format",
+    "created_at",
+    "description",
+    "extra",
+];
+
+impl Image {
+    /// Serializes every field but `extra`, in [`IMAGE_FIELDS`] order.
+    fn serialize_head<S: SerializeStruct>(&self, st: &mut S) -> Result<(), S::Error> {
+        st.serialize_field("provider", &self.provider)?;
+        st.serialize_field("region", &self.region)?;
+        st.serialize_field("id", &self.id)?;
+        st.serialize_field("name", &self.name)?;
+        st.serialize_field("os_type", &self.os_type)?;
+        st.serialize_field("os_family", &self.os_family)?;
+        st.serialize_field("os_version", &self.os_version)?;
+        st.serialize_field("architecture", &self.architecture)?;
+        st.serialize_field("visibility", &self.visibility)?;
+        st.serialize_field("status", &self.status)?;
+        st.serialize_field("size", &self.size)?;
+        st.serialize_field("min_disk_gb", &self.min_disk_gb)?;
+        st.serialize_field("min_ram_mb", &self.min_ram_mb)?;
+        st.serialize_field("disk_format", &self.disk_format)?;
+        st.serialize_field("created_at", &self.created_at)?;
+        st.serialize_field("description", &self.description)
+    }
+
+    /// Appends the image as one compact JSON object: the same text `serde_json` writes for it,
+    /// with `extra` copied as it is rather than re-read (the fast path of the json and ndjson
+    /// output).
+    pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
+        serde_json::to_writer(&mut *out, &Head(self))?;
+        if out.last() == Some(&b'}') {
+            out.pop();
+        }
+        out.extend_from_slice(b",\"extra\":");
+        out.extend_from_slice(self.extra.as_bytes());
+        out.push(b'}');
+        Ok(())
+    }
+}
+
+impl Serialize for Image {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Image", IMAGE_FIELDS.len())?;
+        self.serialize_head(&mut st)?;
+        st.serialize_field("extra", &self.extra)?;
+        st.end()
+    }
+}
+
+/// An image without its `extra`.
+struct Head<'a>(&'a Image);
+
+impl Serialize for Head<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut st = s.serialize_struct("Image", IMAGE_FIELDS.len() - 1)?;
+        self.0.serialize_head(&mut st)?;
+        st.end()
+    }
+}
+
+/// The provider's own object for one image, as the API sent it: compact JSON text, held as a
+/// slice of the answer it came in (no copy, no parsed map), so a listing neither builds nor
+/// re-escapes thousands of maps. JSON output copies it as it is ([`Image::write_json`]);
+/// [`Extra::to_map`] parses it for what needs members (the `show` table, YAML).
 #[derive(Clone)]
-pub struct Extra(Box<RawValue>);
+pub struct Extra(Bytes);
 
 impl Extra {
-    /// Takes a JSON object's text, compacted when it holds whitespace between tokens (so an
-    /// ndjson line stays one line whatever the server's layout).
-    pub fn from_raw(raw: Box<RawValue>) -> Self {
-        match compacted(raw.get()) {
-            None => Extra(raw),
-            Some(text) => match RawValue::from_string(text) {
-                Ok(raw) => Extra(raw),
-                Err(_) => Extra(raw),
-            },
+    /// `text`, a JSON object that `serde_json` read from `body` (so valid), kept as a slice of
+    /// `body`; compacted first if it holds whitespace between tokens (so an ndjson line stays
+    /// one line whatever the server's layout).
+    pub fn from_body(body: &Bytes, text: &str) -> Self {
+        if let Some(compact) = compacted(text) {
+            return Extra(Bytes::from(compact));
+        }
+        let start = (text.as_ptr() as usize).wrapping_sub(body.as_ptr() as usize);
+        match start.checked_add(text.len()) {
+            Some(end) if start <= body.len() && end <= body.len() => Extra(body.slice(start..end)),
+            _ => Extra(Bytes::copy_from_slice(text.as_bytes())),
         }
     }
 
-    /// The members of an object, in their order (an empty map for anything else).
+    /// The members of an object, in their order.
     pub fn from_map(map: &serde_json::Map<String, serde_json::Value>) -> Self {
-        serde_json::value::to_raw_value(map)
-            .map(Extra)
+        serde_json::to_vec(map)
+            .map(|v| Extra(Bytes::from(v)))
             .unwrap_or_default()
     }
 
     /// The JSON text.
     pub fn get(&self) -> &str {
-        self.0.get()
+        std::str::from_utf8(&self.0).unwrap_or("{}")
+    }
+
+    /// The JSON text's bytes.
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.0
     }
 
     /// The members, in the provider's order.
     pub fn to_map(&self) -> serde_json::Map<String, serde_json::Value> {
-        serde_json::from_str(self.0.get()).unwrap_or_default()
+        serde_json::from_slice(&self.0).unwrap_or_default()
     }
 
     /// One member's value.
@@ -209,18 +295,13 @@ impl Extra {
 impl Default for Extra {
     /// `{}`.
     fn default() -> Self {
-        Extra(
-            serde_json::value::to_raw_value(&serde_json::Map::new()).unwrap_or_else(|_| {
-                // Serializing an empty map cannot fail; `null` would be the fallback.
-                RawValue::NULL.to_owned()
-            }),
-        )
+        Extra(Bytes::from_static(b"{}"))
     }
 }
 
 impl PartialEq for Extra {
     fn eq(&self, other: &Self) -> bool {
-        self.get() == other.get()
+        self.0 == other.0
     }
 }
 
@@ -233,8 +314,9 @@ impl fmt::Debug for Extra {
 impl Serialize for Extra {
     /// Verbatim in `serde_json`; as a map in other formats (through `serde_json::to_value`,
     /// which parses raw JSON text).
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0.serialize(s)
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let raw: &RawValue = serde_json::from_str(self.get()).map_err(serde::ser::Error::custom)?;
+        raw.serialize(s)
     }
 }
 
@@ -242,8 +324,8 @@ impl<'de> Deserialize<'de> for Extra {
     /// From any format: read as a value, then kept as its compact text.
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let value = serde_json::Value::deserialize(d)?;
-        serde_json::value::to_raw_value(&value)
-            .map(Extra)
+        serde_json::to_vec(&value)
+            .map(|v| Extra(Bytes::from(v)))
             .map_err(serde::de::Error::custom)
     }
 }
@@ -278,7 +360,19 @@ fn compacted(text: &str) -> Option<String> {
 }
 
 /// Where the first whitespace byte outside a JSON string is.
+///
+/// Fast path first: JSON whitespace outside strings always touches a structural character
+/// (`{}[],:`) or more whitespace, so a text whose every space has only ordinary neighbours
+/// (spaces inside names and descriptions) and that holds no tab or line break has none.
 fn first_space_outside_strings(b: &[u8]) -> Option<usize> {
+    let structural = |c: u8| matches!(c, b'{' | b'}' | b'[' | b']' | b',' | b':' | b' ');
+    let suspicious = memchr::memchr3(b'\n', b'\r', b'\t', b).is_some()
+        || memchr::memchr_iter(b' ', b).any(|i| {
+            (i > 0 && structural(b[i - 1])) || b.get(i + 1).is_some_and(|c| structural(*c))
+        });
+    if !suspicious {
+        return None;
+    }
     let mut i = 0;
     while i < b.len() {
         match b[i] {

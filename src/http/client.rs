@@ -88,8 +88,8 @@ impl Answer {
 pub struct HttpClient {
     inner: reqwest::Client,
     limit: Arc<Semaphore>,
-    /// Bulk requests also take one of these: fewer than `limit` has, so that a quarter of the
-    /// slots stay free for requests on a sequential chain.
+    /// Bulk requests also take one of these: fewer than `limit` has ([`bulk_share`]), so that
+    /// some slots stay free for requests on a sequential chain.
     bulk_limit: Arc<Semaphore>,
     options: Arc<HttpOptions>,
     requests: Arc<AtomicU64>,
@@ -109,9 +109,7 @@ impl HttpClient {
         Ok(HttpClient {
             inner,
             limit: Arc::new(Semaphore::new(options.concurrency.max(1))),
-            bulk_limit: Arc::new(Semaphore::new(
-                (options.concurrency - options.concurrency / 4).max(1),
-            )),
+            bulk_limit: Arc::new(Semaphore::new(bulk_share(options.concurrency))),
             options: Arc::new(options),
             requests: Arc::new(AtomicU64::new(0)),
         })
@@ -136,18 +134,23 @@ impl HttpClient {
     ///
     /// `build` is called for every attempt, so each attempt is signed afresh. A transient
     /// failure (see [`Error::is_transient`]) of the exchange or of `decode` is retried with
-    /// exponential backoff and full jitter, honouring `Retry-After`.
-    pub async fn call<T>(
+    /// exponential backoff and full jitter, honouring `Retry-After`. An answer of
+    /// [`DECODE_ON_POOL_FROM`] bytes or more is decoded on the blocking pool.
+    pub async fn call<T, D>(
         &self,
         target: &Target,
         build: impl Fn() -> Result<reqwest::Request>,
-        decode: impl Fn(Answer) -> Result<T>,
-    ) -> Result<T> {
+        decode: D,
+    ) -> Result<T>
+    where
+        D: Fn(&Target, Answer) -> Result<T> + Clone + Send + 'static,
+        T: Send + 'static,
+    {
         let mut attempt = 0u32;
         loop {
             let request = build()?;
             let outcome = match self.exchange(target, request).await {
-                Ok(answer) => decode(answer),
+                Ok(answer) => decode_answer(target, answer, decode.clone()).await,
                 Err(e) => Err(e),
             };
             match outcome {
@@ -251,6 +254,37 @@ impl HttpClient {
             }
         }
     }
+}
+
+/// Answers at least this large are decoded on the blocking pool, not on the runtime's worker
+/// threads: a burst of parallel pages landing together would otherwise keep both workers busy
+/// decoding while the answer a sequential chain waits for sits unread. Below it, the hop to
+/// another thread costs more than the decoding.
+pub const DECODE_ON_POOL_FROM: usize = 16 << 10;
+
+/// Runs `decode` on `answer`, on the blocking pool when the answer is large.
+async fn decode_answer<T, D>(target: &Target, answer: Answer, decode: D) -> Result<T>
+where
+    D: FnOnce(&Target, Answer) -> Result<T> + Send + 'static,
+    T: Send + 'static,
+{
+    if answer.body.len() < DECODE_ON_POOL_FROM {
+        return decode(target, answer);
+    }
+    let owned = target.clone();
+    tokio::task::spawn_blocking(move || decode(&owned, answer))
+        .await
+        .map_err(|e| Error::Incomplete {
+            target: target.clone(),
+            detail: format!("decoding an answer failed: {e}"),
+        })?
+}
+
+/// Request slots bulk pages may take of `concurrency`: all but an eighth, kept for the requests
+/// of sequential chains (IAM, first pages, marker pages: one at a time per target), so that a
+/// flood of parallel pages never delays the longest chain, while it still gets nearly every slot.
+fn bulk_share(concurrency: usize) -> usize {
+    (concurrency - concurrency / 8).max(1)
 }
 
 fn network(target: &Target, url: &Url, detail: String, timeout: bool, body: bool) -> Error {

@@ -41,7 +41,9 @@ impl<W: Write> Sink for JsonSink<W> {
             // Counted before serializing: once the lead is out, a later `finish` must close the
             // array even if this object fails half-way.
             self.written += 1;
-            serde_json::to_writer(&mut self.out, image)?;
+            let mut buf = Vec::new();
+            image.write_json(&mut buf)?;
+            self.out.write_all(&buf)?;
         }
         self.out.flush()
     }
@@ -81,7 +83,7 @@ impl Encoder for JsonItems {
             if i > 0 {
                 buf.extend_from_slice(b",\n");
             }
-            serde_json::to_writer(&mut *buf, image)?;
+            image.write_json(buf)?;
         }
         Ok(())
     }

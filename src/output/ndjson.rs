@@ -21,10 +21,9 @@ impl<W: Write> NdjsonSink<W> {
 
 impl<W: Write> Sink for NdjsonSink<W> {
     fn write(&mut self, images: &[Image]) -> io::Result<()> {
-        for image in images {
-            serde_json::to_writer(&mut self.out, image)?;
-            self.out.write_all(b"\n")?;
-        }
+        let mut buf = Vec::new();
+        NdjsonLines.encode(images, &mut buf)?;
+        self.out.write_all(&buf)?;
         self.out.flush()
     }
 
@@ -48,7 +47,7 @@ struct NdjsonLines;
 impl Encoder for NdjsonLines {
     fn encode(&self, images: &[Image], buf: &mut Vec<u8>) -> io::Result<()> {
         for image in images {
-            serde_json::to_writer(&mut *buf, image)?;
+            image.write_json(buf)?;
             buf.push(b'\n');
         }
         Ok(())

@@ -486,17 +486,31 @@ fn extra(value: serde_json::Value) -> crate::model::Extra {
 
 #[test]
 fn extra_is_written_as_the_provider_sent_it_and_compacted() {
-    let spaced: Box<serde_json::value::RawValue> =
-        serde_json::from_str("{ \"k\" : \"a b\\\" c\" ,\n\t\"n\": [1, 2],\r\n \"u\":\"\\u00e9\" }")
-            .unwrap();
-    let e = crate::model::Extra::from_raw(spaced);
+    use crate::model::Extra;
+    let spaced = "{ \"k\" : \"a b\\\" c\" ,\n\t\"n\": [1, 2],\r\n \"u\":\"\\u00e9\" }";
+    let body = bytes::Bytes::from(format!("[{spaced}]"));
+    let text = std::str::from_utf8(&body[1..body.len() - 1]).unwrap();
+    let e = Extra::from_body(&body, text);
     assert_eq!(e.get(), r#"{"k":"a b\" c","n":[1,2],"u":"\u00e9"}"#);
-    let compact: Box<serde_json::value::RawValue> =
-        serde_json::from_str(r#"{"k":"a b","n":[1,2]}"#).unwrap();
-    assert_eq!(
-        crate::model::Extra::from_raw(compact).get(),
-        r#"{"k":"a b","n":[1,2]}"#
-    );
-    assert_eq!(crate::model::Extra::default().get(), "{}");
+    for compact in [
+        r#"{"k":"a b","n":[1,2]}"#,
+        r#"{"k":"x, y: [z]","s":"a  b"}"#,
+    ] {
+        let body = bytes::Bytes::from(compact);
+        assert_eq!(Extra::from_body(&body, compact).get(), compact);
+    }
+    assert_eq!(Extra::default().get(), "{}");
     assert_eq!(e.member("k"), Some(json!("a b\" c")));
+}
+
+#[test]
+fn the_fast_json_writer_writes_what_serde_json_writes() {
+    for image in images() {
+        let mut fast = Vec::new();
+        image.write_json(&mut fast).unwrap();
+        assert_eq!(
+            String::from_utf8(fast).unwrap(),
+            serde_json::to_string(&image).unwrap()
+        );
+    }
 }

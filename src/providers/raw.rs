@@ -1,44 +1,151 @@
-//! One image object of an answer, read the cheap way: kept as its JSON text (which becomes
-//! [`Image::extra`](crate::model::Image::extra) as it is), and looked into through [`Fields`], a
-//! flat list of its top-level members, instead of being built into a `serde_json::Map` (an
-//! index map of owned strings and values per image: most of the CPU time of a large listing).
+//! One image object of an answer, read the cheap way: kept as its JSON text, a slice of the
+//! answer's body (which becomes [`Image::extra`](crate::model::Image::extra) as it is), and
+//! looked into through [`Fields`], a flat list of its top-level members, instead of being built
+//! into a `serde_json::Map` (an index map of owned strings and values per image: most of the
+//! CPU time of a large listing).
 
 use std::borrow::Cow;
 use std::fmt;
+use std::ops::Range;
 
+use bytes::Bytes;
+use rayon::prelude::*;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
-use crate::model::Extra;
+use crate::model::{Extra, Image};
 
-/// One JSON object of an answer, as its text. Deserializing it checks that it is an object, so a
-/// page holding anything else is refused as malformed, as a page of maps would be.
-#[derive(Debug)]
-pub struct RawObject(Box<RawValue>);
+/// Pages with at least this many objects are mapped in parallel ([`map_objects`]).
+pub const PARALLEL_FROM: usize = 256;
 
-impl RawObject {
-    /// The object's top-level members, for the mappers to read.
-    pub fn fields(&self) -> Result<Fields<'_>, serde_json::Error> {
-        serde_json::from_str(self.0.get())
-    }
+/// One JSON object of an answer, borrowed from the body it is read from (a page deserializes
+/// into `Vec<RawObject>` without copying). Deserializing checks that it is an object, so a page
+/// holding anything else is refused as malformed, as a page of maps would be.
+#[derive(Debug, Clone, Copy)]
+pub struct RawObject<'a>(&'a str);
 
-    /// The object as an image's `extra`.
-    pub fn into_extra(self) -> Extra {
-        Extra::from_raw(self.0)
+impl<'a> RawObject<'a> {
+    /// Where the object lies in `body` (which it must have been read from).
+    pub fn range_in(&self, body: &[u8]) -> Option<Range<usize>> {
+        let start = (self.0.as_ptr() as usize).checked_sub(body.as_ptr() as usize)?;
+        let end = start.checked_add(self.0.len())?;
+        (end <= body.len()).then_some(start..end)
     }
 }
 
-impl<'de> Deserialize<'de> for RawObject {
+impl<'de: 'a, 'a> Deserialize<'de> for RawObject<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let raw = Box::<RawValue>::deserialize(d)?;
+        let raw = <&'de RawValue>::deserialize(d)?;
         if raw.get().starts_with('{') {
-            Ok(RawObject(raw))
+            Ok(RawObject(raw.get()))
         } else {
             Err(de::Error::invalid_type(
                 de::Unexpected::Other(raw.get().get(..1).unwrap_or("nothing")),
                 &"a JSON object",
             ))
         }
+    }
+}
+
+/// An object together with the answer body it lies in: what the mappers take.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyObject<'a> {
+    text: &'a str,
+    body: &'a Bytes,
+}
+
+impl<'a> BodyObject<'a> {
+    /// The object's top-level members, for the mappers to read.
+    pub fn fields(&self) -> Result<Fields<'a>, serde_json::Error> {
+        serde_json::from_str(self.text)
+    }
+
+    /// The object as an image's `extra` (a slice of the body, not a copy).
+    pub fn into_extra(self) -> Extra {
+        Extra::from_body(self.body, self.text)
+    }
+}
+
+/// The objects of one page, located in the answer's body, to be mapped later (on another
+/// thread) without reading the page again.
+#[derive(Debug, Clone, Default)]
+pub struct Located {
+    body: Bytes,
+    ranges: Vec<Range<usize>>,
+}
+
+impl Located {
+    /// Locates `objects`, read from `body`. An object that does not lie in `body` (impossible
+    /// for objects read from it) is dropped.
+    pub fn new(body: &Bytes, objects: &[RawObject<'_>]) -> Located {
+        Located {
+            body: body.clone(),
+            ranges: objects.iter().filter_map(|o| o.range_in(body)).collect(),
+        }
+    }
+
+    /// How many objects.
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// The objects in pieces of at most `n`, in order.
+    pub fn chunks(self, n: usize) -> impl Iterator<Item = Located> {
+        let body = self.body;
+        let mut rest = self.ranges.into_iter().peekable();
+        std::iter::from_fn(move || {
+            rest.peek()?;
+            Some(Located {
+                body: body.clone(),
+                ranges: rest.by_ref().take(n.max(1)).collect(),
+            })
+        })
+    }
+
+    /// Maps the objects to images ([`map_objects`]).
+    pub fn map<F>(&self, f: F) -> Vec<Image>
+    where
+        F: Fn(BodyObject<'_>) -> Option<Image> + Sync + Send,
+    {
+        let texts: Vec<&str> = self
+            .ranges
+            .iter()
+            .filter_map(|r| std::str::from_utf8(self.body.get(r.clone())?).ok())
+            .collect();
+        map_texts(&self.body, &texts, f)
+    }
+}
+
+/// Maps a page's objects (read from `body`) to images, in the page's order, dropping those `f`
+/// refuses. A large page is mapped on every core (rayon): the last page of a marker chain is
+/// decoded after its round trip, when nothing else is left to overlap with, so its decoding
+/// time is wall time.
+pub fn map_objects<F>(body: &Bytes, objects: Vec<RawObject<'_>>, f: F) -> Vec<Image>
+where
+    F: Fn(BodyObject<'_>) -> Option<Image> + Sync + Send,
+{
+    let texts: Vec<&str> = objects.into_iter().map(|o| o.0).collect();
+    map_texts(body, &texts, f)
+}
+
+fn map_texts<F>(body: &Bytes, texts: &[&str], f: F) -> Vec<Image>
+where
+    F: Fn(BodyObject<'_>) -> Option<Image> + Sync + Send,
+{
+    let one = |text: &&str| f(BodyObject { text, body });
+    if texts.len() < PARALLEL_FROM {
+        texts.iter().filter_map(one).collect()
+    } else {
+        texts
+            .par_iter()
+            .with_min_len(PARALLEL_FROM / 2)
+            .filter_map(one)
+            .collect()
     }
 }
 
@@ -231,17 +338,14 @@ impl<'de: 'a, 'a> Deserialize<'de> for Member<'a> {
 mod tests {
     use super::*;
 
-    fn object(text: &str) -> RawObject {
-        serde_json::from_str(text).unwrap()
-    }
-
     #[test]
     fn reads_members_like_a_serde_json_map() {
-        let o = object(
+        let o: RawObject = serde_json::from_str(
             r#"{"id":"a\"b","n":5,"neg":-3,"f":1.5,"s":" 42 ","e":"","b":true,"z":null,
                 "arr":[1,{"x":[]}],"obj":{"k":"v"},"id2":"x","id2":"last","big":18446744073709551615}"#,
-        );
-        let f = o.fields().unwrap();
+        )
+        .unwrap();
+        let f: Fields = serde_json::from_str(o.0).unwrap();
         assert_eq!(f.str("id"), Some("a\"b"));
         assert_eq!(f.str("e"), None, "empty strings read as absent");
         assert_eq!(f.str("n"), None);

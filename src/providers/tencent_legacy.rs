@@ -15,7 +15,7 @@ use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient};
 use crate::model::{Image, Status, Visibility};
 use crate::providers::decode;
-use crate::providers::raw::RawObject;
+use crate::providers::raw::{BodyObject, RawObject, map_objects};
 use crate::providers::{Adapter, ProviderId};
 use crate::query::ImageQuery;
 use crate::sign::tencent_v2;
@@ -38,9 +38,9 @@ pub struct TencentLegacy {
 }
 
 #[derive(Deserialize)]
-struct Envelope {
-    #[serde(rename = "Response")]
-    response: Option<Body>,
+struct Envelope<'a> {
+    #[serde(rename = "Response", borrow)]
+    response: Option<Body<'a>>,
     code: Option<serde_json::Value>,
     message: Option<String>,
     #[serde(rename = "codeDesc")]
@@ -48,11 +48,11 @@ struct Envelope {
 }
 
 #[derive(Deserialize)]
-struct Body {
+struct Body<'a> {
     #[serde(rename = "Error")]
     error: Option<ErrorBody>,
-    #[serde(rename = "ImageSet", default)]
-    image_set: Vec<RawObject>,
+    #[serde(rename = "ImageSet", default, borrow)]
+    image_set: Vec<RawObject<'a>>,
     #[serde(rename = "TotalCount")]
     total_count: Option<u64>,
     #[serde(rename = "RequestId", alias = "RequestID")]
@@ -165,7 +165,7 @@ impl TencentLegacy {
                 retry_after: answer.retry_after(),
             }));
         }
-        let env: Envelope = decode::json(target, &answer, request_id.clone())?;
+        let env: Envelope = decode::json_borrowed(target, &answer, request_id.clone())?;
         if let Some(code) = env.code.as_ref().filter(|c| c.as_i64() != Some(0)) {
             return Err(Error::api(ApiError {
                 target: target.clone(),
@@ -206,11 +206,9 @@ impl TencentLegacy {
             });
         };
         Ok(OffsetPage {
-            items: body
-                .image_set
-                .into_iter()
-                .filter_map(|raw| to_image(&target.region, raw))
-                .collect(),
+            items: map_objects(&answer.body, body.image_set, |raw| {
+                to_image(&target.region, raw)
+            }),
             total,
         })
     }
@@ -250,11 +248,7 @@ impl Adapter for TencentLegacy {
             };
             async move {
                 self.http
-                    .call(
-                        &target,
-                        || self.request(&params),
-                        |a| Self::decode(&target, a),
-                    )
+                    .call(&target, || self.request(&params), Self::decode)
                     .await
             }
         };
@@ -263,7 +257,7 @@ impl Adapter for TencentLegacy {
 }
 
 /// Maps one `ImageSet` object. Objects without an id are skipped.
-pub fn to_image(region: &str, raw: RawObject) -> Option<Image> {
+pub fn to_image(region: &str, raw: BodyObject) -> Option<Image> {
     let f = raw.fields().ok()?;
     let id = f.str("ImageId")?.to_string();
     let name = f.str("ImageName").unwrap_or_default().to_string();

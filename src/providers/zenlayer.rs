@@ -15,7 +15,7 @@ use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient};
 use crate::model::{Image, OsType, Status, Visibility};
 use crate::providers::decode::{self, str_field};
-use crate::providers::raw::RawObject;
+use crate::providers::raw::{BodyObject, RawObject, map_objects};
 use crate::providers::tencent_legacy::host_with_port;
 use crate::providers::{Adapter, ProviderId};
 use crate::query::ImageQuery;
@@ -46,9 +46,9 @@ struct Envelope<T> {
 }
 
 #[derive(Deserialize)]
-struct ImagesBody {
-    #[serde(rename = "dataSet", default)]
-    data_set: Vec<RawObject>,
+struct ImagesBody<'a> {
+    #[serde(rename = "dataSet", default, borrow)]
+    data_set: Vec<RawObject<'a>>,
     #[serde(rename = "totalCount")]
     total_count: Option<u64>,
 }
@@ -140,9 +140,9 @@ impl Zenlayer {
             .map_err(|e| Error::Config(format!("zenlayer: cannot build request: {e}")))
     }
 
-    fn decode<T: serde::de::DeserializeOwned>(
+    fn decode<'a, T: serde::Deserialize<'a>>(
         target: &Target,
-        answer: Answer,
+        answer: &'a Answer,
     ) -> Result<(T, Option<String>)> {
         let header_rid = answer.header("x-request-id").map(str::to_string);
         if answer.status != 200 {
@@ -160,7 +160,7 @@ impl Zenlayer {
                 retry_after: answer.retry_after(),
             }));
         }
-        let env: Envelope<T> = decode::json(target, &answer, header_rid.clone())?;
+        let env: Envelope<T> = decode::json_borrowed(target, answer, header_rid.clone())?;
         let rid = env.request_id.or(header_rid);
         match env.response {
             Some(body) => Ok((body, rid)),
@@ -184,7 +184,7 @@ impl Zenlayer {
             .call(
                 &target,
                 || self.request("DescribeZones", &body),
-                |a| Self::decode_zones(&target, a),
+                Self::decode_zones,
             )
             .await
     }
@@ -193,7 +193,7 @@ impl Zenlayer {
     /// `totalCount`, or the error it carries.
     pub fn decode_images(target: &Target, answer: Answer) -> Result<OffsetPage> {
         let status = answer.status;
-        let (page, rid): (ImagesBody, _) = Self::decode(target, answer)?;
+        let (page, rid): (ImagesBody, _) = Self::decode(target, &answer)?;
         let Some(total) = page.total_count else {
             return Err(Error::Malformed {
                 target: target.clone(),
@@ -204,18 +204,16 @@ impl Zenlayer {
             });
         };
         Ok(OffsetPage {
-            items: page
-                .data_set
-                .into_iter()
-                .filter_map(|raw| to_image(&target.region, raw))
-                .collect(),
+            items: map_objects(&answer.body, page.data_set, |raw| {
+                to_image(&target.region, raw)
+            }),
             total,
         })
     }
 
     /// Decodes one DescribeZones answer: the zone ids, or the error it carries.
     pub fn decode_zones(target: &Target, answer: Answer) -> Result<Vec<String>> {
-        let (zones, _): (ZonesBody, _) = Self::decode(target, answer)?;
+        let (zones, _): (ZonesBody, _) = Self::decode(target, &answer)?;
         Ok(zones
             .zone_set
             .iter()
@@ -253,7 +251,7 @@ impl Adapter for Zenlayer {
                     .call(
                         &target,
                         || self.request("DescribeImages", &body),
-                        |a| Self::decode_images(&target, a),
+                        Self::decode_images,
                     )
                     .await
             }
@@ -278,7 +276,7 @@ impl Adapter for Zenlayer {
 }
 
 /// Maps one `dataSet` object. Objects without an id are skipped.
-pub fn to_image(zone: &str, raw: RawObject) -> Option<Image> {
+pub fn to_image(zone: &str, raw: BodyObject) -> Option<Image> {
     let f = raw.fields().ok()?;
     let id = f.str("imageId")?.to_string();
     let name = f.str("imageName").unwrap_or_default().to_string();

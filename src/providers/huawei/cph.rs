@@ -16,7 +16,7 @@ use crate::error::{Result, Target};
 use crate::http::Answer;
 use crate::model::{Arch, Image, OsType, Status, Visibility};
 use crate::providers::decode;
-use crate::providers::raw::RawObject;
+use crate::providers::raw::{BodyObject, Located, RawObject};
 use crate::providers::{Adapter, ProviderId, after};
 use crate::query::ImageQuery;
 
@@ -28,11 +28,11 @@ pub struct Cph {
 }
 
 #[derive(Deserialize)]
-struct ImagesAnswer {
+struct ImagesAnswer<'a> {
     /// Each image as its raw JSON text: decoded into images a chunk at a time, so that a large
     /// unpaged answer never exists as decoded images all at once.
-    #[serde(default)]
-    phone_images: Vec<RawObject>,
+    #[serde(default, borrow)]
+    phone_images: Vec<RawObject<'a>>,
 }
 
 /// Images decoded from a raw answer at a time.
@@ -50,7 +50,7 @@ impl Cph {
         base: &Url,
         project: &str,
         visibility: Visibility,
-    ) -> Result<Vec<RawObject>> {
+    ) -> Result<Located> {
         let image_type = match visibility {
             Visibility::Public => "public",
             Visibility::Private => "private",
@@ -66,10 +66,7 @@ impl Cph {
             .call(
                 target,
                 || self.client.get(&url, Some(project)),
-                |a| {
-                    let answer: ImagesAnswer = super::decode_answer(target, a)?;
-                    Ok(answer.phone_images)
-                },
+                |target, a| locate(target, &a),
             )
             .await
     }
@@ -120,37 +117,34 @@ impl Adapter for Cph {
     }
 }
 
-/// The images of a raw answer, decoded `CHUNK` at a time as the stream is read.
+/// Where the images of one `phone-images` answer lie, or the error it carries.
+fn locate(target: &Target, answer: &Answer) -> Result<Located> {
+    let page: ImagesAnswer = super::decode_answer_in(target, answer)?;
+    Ok(Located::new(&answer.body, &page.phone_images))
+}
+
+/// The images of an answer, decoded `CHUNK` at a time as the stream is read.
 fn chunks(
     target: Target,
     asked: Visibility,
-    raws: Vec<RawObject>,
+    located: Located,
 ) -> impl futures::Stream<Item = Result<Vec<Image>>> {
-    let mut rest = raws.into_iter();
-    stream::iter(std::iter::from_fn(move || {
-        let chunk: Vec<_> = rest.by_ref().take(CHUNK).collect();
-        (!chunk.is_empty()).then(|| decode_raw(&target, asked, chunk))
-    }))
-}
-
-/// Maps raw phone image objects.
-fn decode_raw(target: &Target, asked: Visibility, raws: Vec<RawObject>) -> Result<Vec<Image>> {
-    let mut out = Vec::with_capacity(raws.len());
-    for raw in raws {
-        out.extend(to_image(&target.region, asked, raw));
-    }
-    Ok(out)
+    stream::iter(
+        located
+            .chunks(CHUNK)
+            .map(move |chunk| Ok(chunk.map(|raw| to_image(&target.region, asked, raw)))),
+    )
 }
 
 /// Decodes one `phone-images` answer to the request for `asked` images, or the error it carries.
 pub fn decode_answer(target: &Target, asked: Visibility, answer: Answer) -> Result<Vec<Image>> {
-    let answer: ImagesAnswer = super::decode_answer(target, answer)?;
-    decode_raw(target, asked, answer.phone_images)
+    let located = locate(target, &answer)?;
+    Ok(located.map(|raw| to_image(&target.region, asked, raw)))
 }
 
 /// Maps one phone image object, labelled with the visibility that was asked for (`is_public`
 /// 1 marks a public image whatever was asked).
-pub fn to_image(region: &str, asked: Visibility, raw: RawObject) -> Option<Image> {
+pub fn to_image(region: &str, asked: Visibility, raw: BodyObject) -> Option<Image> {
     let f = raw.fields().ok()?;
     let id = f.str("image_id")?.to_string();
     let name = f.str("image_name").unwrap_or_default().to_string();

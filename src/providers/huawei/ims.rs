@@ -13,7 +13,7 @@ use crate::http::Answer;
 use crate::http::pager::{self, CursorPage};
 use crate::model::{Arch, Image, OsType, Status, Visibility};
 use crate::providers::decode;
-use crate::providers::raw::RawObject;
+use crate::providers::raw::{BodyObject, Located, RawObject};
 use crate::providers::{Adapter, ProviderId, after};
 use crate::query::ImageQuery;
 
@@ -27,19 +27,14 @@ pub struct Ims {
     endpoint: Option<Url>,
 }
 
-/// What is read of a page before the next request leaves: the link, the images only skipped
-/// over (as a borrowed raw value: serde_json's fastest way past them).
+/// What is read of a page before the next request leaves: the link, and where each image
+/// lies in the body (borrowed, not copied), so that decoding them later does not read the page
+/// again.
 #[derive(Deserialize)]
-struct NextOnly<'a> {
+struct PageHead<'a> {
     #[serde(borrow)]
-    #[allow(dead_code)]
-    images: &'a serde_json::value::RawValue,
+    images: Vec<RawObject<'a>>,
     next: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct ImagesPage {
-    images: Vec<RawObject>,
 }
 
 impl Ims {
@@ -116,21 +111,18 @@ impl Adapter for Ims {
                 };
                 async move {
                     let url = url?;
-                    let (next, answer) = self
+                    let (next, located) = self
                         .client
                         .http
                         .call(
                             &target,
                             || self.client.get(&url, project.as_deref()),
-                            |a| {
-                                let a = super::check_answer(&target, a)?;
-                                Ok((read_next(&target, &a)?, a))
-                            },
+                            |target, a| read_next(target, &super::check_answer(target, a)?),
                         )
                         .await?;
                     Ok(CursorPage {
                         next,
-                        decode: Box::new(move || decode_images(&target, &answer)),
+                        decode: Box::new(move || Ok(decode_images(&target, &located))),
                     })
                 }
             })
@@ -142,9 +134,10 @@ impl Adapter for Ims {
 /// `next` link, or the error it carries.
 pub fn decode_page(target: &Target, answer: Answer) -> Result<ImsPage> {
     let answer = super::check_answer(target, answer)?;
+    let (next, located) = read_next(target, &answer)?;
     Ok(ImsPage {
-        next: read_next(target, &answer)?,
-        items: decode_images(target, &answer)?,
+        next,
+        items: decode_images(target, &located),
     })
 }
 
@@ -157,25 +150,23 @@ pub struct ImsPage {
     pub next: Option<String>,
 }
 
-/// The `next` link of a 2xx answer, read without decoding the images (so the next request can
-/// leave first); an empty link counts as none.
-pub fn read_next(target: &Target, answer: &Answer) -> Result<Option<String>> {
-    let head: NextOnly = decode::json_borrowed(target, answer, None)?;
-    Ok(head.next.filter(|n| !n.is_empty()))
+/// The `next` link of a 2xx answer (an empty link counts as none) and where its images lie,
+/// read without decoding them, so the next request can leave first.
+pub fn read_next(target: &Target, answer: &Answer) -> Result<(Option<String>, Located)> {
+    let head: PageHead = decode::json_borrowed(target, answer, None)?;
+    Ok((
+        head.next.filter(|n| !n.is_empty()),
+        Located::new(&answer.body, &head.images),
+    ))
 }
 
-/// The images of a 2xx answer.
-pub fn decode_images(target: &Target, answer: &Answer) -> Result<Vec<Image>> {
-    let page: ImagesPage = decode::json(target, answer, None)?;
-    Ok(page
-        .images
-        .into_iter()
-        .filter_map(|raw| to_image(&target.region, raw))
-        .collect())
+/// The images located in a 2xx answer.
+pub fn decode_images(target: &Target, located: &Located) -> Vec<Image> {
+    located.map(|raw| to_image(&target.region, raw))
 }
 
 /// Maps one Glance image object. Objects without an id are skipped.
-pub fn to_image(region: &str, raw: RawObject) -> Option<Image> {
+pub fn to_image(region: &str, raw: BodyObject) -> Option<Image> {
     let f = raw.fields().ok()?;
     let id = f.str("id")?.to_string();
     let name = f.str("name").unwrap_or_default().to_string();

@@ -145,11 +145,7 @@ impl HuaweiClient {
         let url = with_query(&iam, "/v3/projects", &[("name", region)]);
         let list: ProjectList = self
             .http
-            .call(
-                target,
-                || self.request(&url, Call::Iam),
-                |a| decode_answer(target, a),
-            )
+            .call(target, || self.request(&url, Call::Iam), decode_answer)
             .await?;
         match list.projects.as_slice() {
             [one] => Ok(one.id.clone()),
@@ -215,6 +211,16 @@ impl HuaweiClient {
 pub fn decode_answer<T: serde::de::DeserializeOwned>(target: &Target, answer: Answer) -> Result<T> {
     let answer = check_answer(target, answer)?;
     decode::json(target, &answer, request_id(&answer))
+}
+
+/// Like [`decode_answer`], for a type that borrows from the answer (a page of [`RawObject`]s).
+///
+/// [`RawObject`]: crate::providers::raw::RawObject
+pub fn decode_answer_in<'a, T: Deserialize<'a>>(target: &Target, answer: &'a Answer) -> Result<T> {
+    if !(200..300).contains(&answer.status) {
+        return Err(api_error(target, answer, request_id(answer)));
+    }
+    decode::json_borrowed(target, answer, request_id(answer))
 }
 
 /// The answer itself when its status is 2xx, else the Huawei error it carries ([`api_error`]).

@@ -12,7 +12,7 @@ use crate::http::Answer;
 use crate::http::pager::{self, OffsetPage};
 use crate::model::{Arch, Image, OsType, Visibility};
 use crate::providers::decode;
-use crate::providers::raw::RawObject;
+use crate::providers::raw::{BodyObject, RawObject, map_objects};
 use crate::providers::{Adapter, ProviderId, after};
 use crate::query::ImageQuery;
 
@@ -27,9 +27,9 @@ pub struct Workspace {
 }
 
 #[derive(Deserialize)]
-struct ImagesPage {
-    #[serde(default)]
-    images: Vec<RawObject>,
+struct ImagesPage<'a> {
+    #[serde(default, borrow)]
+    images: Vec<RawObject<'a>>,
     total_count: u64,
 }
 
@@ -92,7 +92,7 @@ impl Adapter for Workspace {
                         .call(
                             &target,
                             || self.client.get(&url, Some(&project)),
-                            |a| decode_page(&target, a),
+                            decode_page,
                         )
                         .await
                 }
@@ -113,19 +113,17 @@ impl Adapter for Workspace {
 /// Decodes one `GET /v2/{project_id}/images` answer: its images (mapped for `target`'s region)
 /// and `total_count`, or the error it carries.
 pub fn decode_page(target: &Target, answer: Answer) -> Result<OffsetPage> {
-    let page: ImagesPage = super::decode_answer(target, answer)?;
+    let page: ImagesPage = super::decode_answer_in(target, &answer)?;
     Ok(OffsetPage {
-        items: page
-            .images
-            .into_iter()
-            .filter_map(|raw| to_image(&target.region, raw))
-            .collect(),
+        items: map_objects(&answer.body, page.images, |raw| {
+            to_image(&target.region, raw)
+        }),
         total: page.total_count,
     })
 }
 
 /// Maps one Workspace image object. Objects without an id are skipped.
-pub fn to_image(region: &str, raw: RawObject) -> Option<Image> {
+pub fn to_image(region: &str, raw: BodyObject) -> Option<Image> {
     let f = raw.fields().ok()?;
     let id = f.str("id")?.to_string();
     let name = f.str("name").unwrap_or_default().to_string();
