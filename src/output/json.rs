@@ -79,12 +79,6 @@ struct JsonItems;
 
 impl Encoder for JsonItems {
     fn encode(&self, images: &[Image], buf: &mut Vec<u8>) -> io::Result<()> {
-        for (i, image) in images.iter().enumerate() {
-            if i > 0 {
-                buf.extend_from_slice(b",\n");
-            }
-            image.write_json(buf)?;
-        }
-        Ok(())
+        super::encode_batch(images, buf, b",\n", |image, out| Ok(image.write_json(out)?))
     }
 }

@@ -46,10 +46,10 @@ struct NdjsonLines;
 
 impl Encoder for NdjsonLines {
     fn encode(&self, images: &[Image], buf: &mut Vec<u8>) -> io::Result<()> {
-        for image in images {
-            image.write_json(buf)?;
-            buf.push(b'\n');
-        }
-        Ok(())
+        super::encode_batch(images, buf, b"", |image, out| {
+            image.write_json(out)?;
+            out.push(b'\n');
+            Ok(())
+        })
     }
 }

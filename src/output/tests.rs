@@ -514,3 +514,36 @@ fn the_fast_json_writer_writes_what_serde_json_writes() {
         );
     }
 }
+
+#[test]
+fn a_large_batch_encodes_in_parallel_to_the_same_bytes_in_order() {
+    let base = images();
+    let many: Vec<Image> = (0..700)
+        .map(|i| {
+            let mut img = base[i % base.len()].clone();
+            img.id = format!("img-{i:04}");
+            img
+        })
+        .collect();
+    let want: String = many
+        .iter()
+        .map(|img| serde_json::to_string(img).unwrap() + "\n")
+        .collect();
+    assert_eq!(
+        render(Format::Ndjson, OutputOptions::default(), &[&many]),
+        want
+    );
+    let array = render(Format::Json, OutputOptions::default(), &[&many]);
+    let ids: Vec<String> = parse_json_array(&array).into_iter().map(|i| i.id).collect();
+    let want_ids: Vec<String> = many.iter().map(|i| i.id.clone()).collect();
+    assert_eq!(ids, want_ids);
+    // The encoder the listing uses for json (items joined by ",\n", no brackets).
+    let mut encoded = Vec::new();
+    let encoder = JsonSink::new(Vec::new()).encoder().unwrap();
+    encoder.encode(&many, &mut encoded).unwrap();
+    let want_items: Vec<String> = many
+        .iter()
+        .map(|i| serde_json::to_string(i).unwrap())
+        .collect();
+    assert_eq!(String::from_utf8(encoded).unwrap(), want_items.join(",\n"));
+}
