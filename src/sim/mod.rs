@@ -231,6 +231,13 @@ impl SimHandle {
 pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHandle> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
+    // As production HTTP servers do: a large answer's last partial segment leaves at once
+    // instead of waiting (Nagle) for the client to acknowledge the rest.
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("simulator: TCP_NODELAY not set: {e}");
+        }
+    });
     let state = Arc::new(server::AppState::build(config).await?);
     let app = server::router(state.clone());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
