@@ -65,6 +65,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             }
         }
     })?;
+    runtime.shutdown_background();
     Ok(code)
 }
 
