@@ -130,14 +130,23 @@ fn summarize(out: impl Read) -> (u64, u64, Vec<(String, u64)>, String) {
     (bytes, lines, per, hex::encode(h.finalize()))
 }
 
+/// An unnamed temporary file for a child's stdout: in memory (`/dev/shm`) where there is one,
+/// so that writing back earlier runs' 20 MB to disk never competes with a later run.
+fn stdout_file() -> std::fs::File {
+    tempfile::tempfile_in("/dev/shm")
+        .or_else(|_| tempfile::tempfile())
+        .expect("a temporary file for stdout")
+}
+
 /// Runs `bin args` with exactly `env`, waits with `wait4` and returns what it did.
 ///
-/// Stdout goes to an unnamed temporary file, as `imgcat ... > out.ndjson` would: nothing reads
-/// it while the child runs, so no reader takes CPU from the process being measured (a pipe read
-/// and hashed line by line cost 40-80 ms of wall time on a 2-core machine), and this process
-/// never holds the output in memory (a child's peak RSS starts from its parent's).
+/// Stdout goes to an unnamed temporary file ([`stdout_file`]), as `imgcat ... > out.ndjson`
+/// would: nothing reads it while the child runs, so no reader takes CPU from the process being
+/// measured (a pipe read and hashed line by line cost 40-80 ms of wall time on a 2-core
+/// machine), and this process never holds the output in memory (a child's peak RSS starts from
+/// its parent's).
 fn run(bin: &str, env: &[(String, String)], args: &[&str], sim: Option<&Sim>) -> Run {
-    let mut out = tempfile::tempfile().expect("a temporary file for stdout");
+    let mut out = stdout_file();
     let before = sim.map(Sim::stats).unwrap_or_default();
     let cpu0 = sim.map_or(Duration::ZERO, Sim::cpu);
     let start = Instant::now();
