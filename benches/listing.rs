@@ -11,7 +11,7 @@
 //!
 //! Knobs (environment): `IMGCAT_BENCH_BIN` (the binary to measure; default the one cargo just
 //! built), `IMGCAT_BENCH_IMAGES` (5000), `IMGCAT_BENCH_BIG_IMAGES` (50000, 0 skips that run),
-//! `IMGCAT_BENCH_LATENCY_MS` (40), `IMGCAT_BENCH_RUNS` (5), `IMGCAT_BENCH_VERSION_RUNS` (50).
+//! `IMGCAT_BENCH_LATENCY_MS` (40), `IMGCAT_BENCH_RUNS` (9), `IMGCAT_BENCH_VERSION_RUNS` (50).
 
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::net::TcpStream;
@@ -572,7 +572,7 @@ fn main() {
     let n: usize = env_num("IMGCAT_BENCH_IMAGES", 5_000);
     let big: usize = env_num("IMGCAT_BENCH_BIG_IMAGES", 50_000);
     let latency_ms: u64 = env_num("IMGCAT_BENCH_LATENCY_MS", 40);
-    let runs: usize = env_num("IMGCAT_BENCH_RUNS", 5usize).max(2);
+    let runs: usize = env_num("IMGCAT_BENCH_RUNS", 9usize).max(2);
     let version_runs: usize = env_num("IMGCAT_BENCH_VERSION_RUNS", 50usize).max(1);
     let concurrency = u64::from(imgcat::cli::runtime::DEFAULT_CONCURRENCY);
     let list = ["list", "--provider", "all", "--output", "ndjson"];

@@ -49,6 +49,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
         }
         _ => {}
     }
+    limit_malloc_arenas();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -67,6 +68,19 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
     })?;
     runtime.shutdown_background();
     Ok(code)
+}
+
+/// Caps glibc's malloc arenas at two. By default each thread that allocates may get an arena of
+/// its own (up to 8 per core): pages decoded and encoded on the blocking pool and on rayon's
+/// threads then leave freed memory scattered over many arenas, and peak RSS grows with it
+/// (measured, 5 x 50,000 images: 91 MB with the default, 70 MB with two; same speed).
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets a tunable of glibc's allocator; called before any other thread
+    // exists.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 2);
+    }
 }
 
 /// Folds clap's multi-line usage error into one line, keeping what to fix and the valid values.
