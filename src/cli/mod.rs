@@ -317,7 +317,8 @@ pub struct SimServeArgs {
     /// Images per provider catalog.
     #[arg(long, default_value_t = 300)]
     pub images: usize,
-    /// Delay added to every response, in milliseconds.
+    /// Latency in milliseconds: each answer leaves this long after its request arrived (the
+    /// simulator's own work included).
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
     /// Inject a fault (repeatable), e.g. status:503:3 (see README, "Fault injection").

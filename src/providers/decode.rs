@@ -58,15 +58,6 @@ pub fn str_field<'a>(
         .filter(|s| !s.is_empty())
 }
 
-/// A JSON object's unsigned number, given as a number or a numeric string.
-pub fn u64_field(obj: &serde_json::Map<String, serde_json::Value>, key: &str) -> Option<u64> {
-    match obj.get(key)? {
-        serde_json::Value::Number(n) => n.as_u64(),
-        serde_json::Value::String(s) => s.trim().parse().ok(),
-        _ => None,
-    }
-}
-
 /// Parses an RFC 3339 time (or `YYYY-MM-DD HH:MM:SS`, taken as UTC).
 pub fn time(s: &str) -> Option<chrono::DateTime<chrono::Utc>> {
     let s = s.trim();

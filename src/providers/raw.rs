@@ -84,16 +84,6 @@ impl Located {
         }
     }
 
-    /// How many objects.
-    pub fn len(&self) -> usize {
-        self.ranges.len()
-    }
-
-    /// Whether there are none.
-    pub fn is_empty(&self) -> bool {
-        self.ranges.is_empty()
-    }
-
     /// The objects in pieces of at most `n`, in order.
     pub fn chunks(self, n: usize) -> impl Iterator<Item = Located> {
         let body = self.body;
