@@ -91,6 +91,8 @@ pub struct HttpClient {
     /// Bulk requests also take one of these: fewer than `limit` has ([`bulk_share`]), so that
     /// some slots stay free for requests on a sequential chain.
     bulk_limit: Arc<Semaphore>,
+    /// Bulk answers being decoded at once ([`bulk_decoders`]).
+    bulk_decoding: Arc<Semaphore>,
     options: Arc<HttpOptions>,
     requests: Arc<AtomicU64>,
 }
@@ -110,6 +112,7 @@ impl HttpClient {
             inner,
             limit: Arc::new(Semaphore::new(options.concurrency.max(1))),
             bulk_limit: Arc::new(Semaphore::new(bulk_share(options.concurrency))),
+            bulk_decoding: Arc::new(Semaphore::new(bulk_decoders())),
             options: Arc::new(options),
             requests: Arc::new(AtomicU64::new(0)),
         })
@@ -128,6 +131,31 @@ impl HttpClient {
     /// Requests sent so far (every attempt counts).
     pub fn requests_sent(&self) -> u64 {
         self.requests.load(Ordering::Relaxed)
+    }
+
+    /// Runs `decode` on `answer`, on the blocking pool when the answer is large; a bulk answer
+    /// waits for one of the [`bulk_decoders`] first.
+    async fn decode_answer<T, D>(&self, target: &Target, answer: Answer, decode: D) -> Result<T>
+    where
+        D: FnOnce(&Target, Answer) -> Result<T> + Send + 'static,
+        T: Send + 'static,
+    {
+        if answer.body.len() < DECODE_ON_POOL_FROM {
+            return decode(target, answer);
+        }
+        let _permit = if BULK.try_with(|b| *b).unwrap_or(false) {
+            let closed = |_| Error::Config("HTTP client closed".into());
+            Some(self.bulk_decoding.acquire().await.map_err(closed)?)
+        } else {
+            None
+        };
+        let owned = target.clone();
+        tokio::task::spawn_blocking(move || decode(&owned, answer))
+            .await
+            .map_err(|e| Error::Incomplete {
+                target: target.clone(),
+                detail: format!("decoding an answer failed: {e}"),
+            })?
     }
 
     /// Sends the request `build` makes and decodes the answer with `decode`.
@@ -150,7 +178,7 @@ impl HttpClient {
         loop {
             let request = build()?;
             let outcome = match self.exchange(target, request).await {
-                Ok(answer) => decode_answer(target, answer, decode.clone()).await,
+                Ok(answer) => self.decode_answer(target, answer, decode.clone()).await,
                 Err(e) => Err(e),
             };
             match outcome {
@@ -262,22 +290,14 @@ impl HttpClient {
 /// another thread costs more than the decoding.
 pub const DECODE_ON_POOL_FROM: usize = 16 << 10;
 
-/// Runs `decode` on `answer`, on the blocking pool when the answer is large.
-async fn decode_answer<T, D>(target: &Target, answer: Answer, decode: D) -> Result<T>
-where
-    D: FnOnce(&Target, Answer) -> Result<T> + Send + 'static,
-    T: Send + 'static,
-{
-    if answer.body.len() < DECODE_ON_POOL_FROM {
-        return decode(target, answer);
-    }
-    let owned = target.clone();
-    tokio::task::spawn_blocking(move || decode(&owned, answer))
-        .await
-        .map_err(|e| Error::Incomplete {
-            target: target.clone(),
-            detail: format!("decoding an answer failed: {e}"),
-        })?
+/// Bulk answers decoded at the same time: one fewer than the cores (at least one). Thirty pages
+/// landing together would otherwise be thirty threads sharing two cores with the one answer a
+/// sequential chain waits for; this way a core is always left for it, and bulk pages, which
+/// have until the chain ends, still use the rest.
+fn bulk_decoders() -> usize {
+    std::thread::available_parallelism()
+        .map_or(1, |n| n.get().saturating_sub(1))
+        .max(1)
 }
 
 /// Request slots bulk pages may take of `concurrency`: all but an eighth, kept for the requests
