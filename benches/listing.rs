@@ -591,7 +591,7 @@ fn main() {
     println!("imgcat listing benchmark");
     println!("  binary:      {bin}");
     println!(
-        "  simulator:   `imgcat sim serve --port 0` in its own process, {latency_ms} ms added to every response"
+        "  simulator:   `imgcat sim serve --port 0` in its own process, each answer {latency_ms} ms after its request"
     );
     println!(
         "  command:     imgcat {}   (default --concurrency {concurrency})",
