@@ -189,22 +189,43 @@ pub const IMAGE_FIELDS: [&str; 17] = [
 impl Image {
     /// Serializes every field but `extra`, in [`IMAGE_FIELDS`] order.
     fn serialize_head<S: SerializeStruct>(&self, st: &mut S) -> Result<(), S::Error> {
-        st.serialize_field("provider", &self.provider)?;
-        st.serialize_field("region", &self.region)?;
-        st.serialize_field("id", &self.id)?;
-        st.serialize_field("name", &self.name)?;
-        st.serialize_field("os_type", &self.os_type)?;
-        st.serialize_field("os_family", &self.os_family)?;
-        st.serialize_field("os_version", &self.os_version)?;
-        st.serialize_field("architecture", &self.architecture)?;
-        st.serialize_field("visibility", &self.visibility)?;
-        st.serialize_field("status", &self.status)?;
-        st.serialize_field("size", &self.size)?;
-        st.serialize_field("min_disk_gb", &self.min_disk_gb)?;
-        st.serialize_field("min_ram_mb", &self.min_ram_mb)?;
-        st.serialize_field("disk_format", &self.disk_format)?;
-        st.serialize_field("created_at", &self.created_at)?;
-        st.serialize_field("description", &self.description)
+        // Destructured without `..`: a field added to `Image` does not compile until it is
+        // written here too.
+        let Image {
+            provider,
+            region,
+            id,
+            name,
+            os_type,
+            os_family,
+            os_version,
+            architecture,
+            visibility,
+            status,
+            size,
+            min_disk_gb,
+            min_ram_mb,
+            disk_format,
+            created_at,
+            description,
+            extra: _,
+        } = self;
+        st.serialize_field("provider", provider)?;
+        st.serialize_field("region", region)?;
+        st.serialize_field("id", id)?;
+        st.serialize_field("name", name)?;
+        st.serialize_field("os_type", os_type)?;
+        st.serialize_field("os_family", os_family)?;
+        st.serialize_field("os_version", os_version)?;
+        st.serialize_field("architecture", architecture)?;
+        st.serialize_field("visibility", visibility)?;
+        st.serialize_field("status", status)?;
+        st.serialize_field("size", size)?;
+        st.serialize_field("min_disk_gb", min_disk_gb)?;
+        st.serialize_field("min_ram_mb", min_ram_mb)?;
+        st.serialize_field("disk_format", disk_format)?;
+        st.serialize_field("created_at", created_at)?;
+        st.serialize_field("description", description)
     }
 
     /// Appends the image as one compact JSON object: the same text `serde_json` writes for it,

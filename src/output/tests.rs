@@ -547,3 +547,13 @@ fn a_large_batch_encodes_in_parallel_to_the_same_bytes_in_order() {
         .collect();
     assert_eq!(String::from_utf8(encoded).unwrap(), want_items.join(",\n"));
 }
+
+#[test]
+fn json_keys_are_the_image_fields_in_order() {
+    let value = serde_json::to_value(&images()[0]).unwrap();
+    let keys: Vec<&str> = value
+        .as_object()
+        .map(|o| o.keys().map(String::as_str).collect())
+        .unwrap_or_default();
+    assert_eq!(keys, crate::model::IMAGE_FIELDS);
+}
