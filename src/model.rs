@@ -165,29 +165,12 @@ impl Image {
     }
 }
 
-/// The JSON field names of [`Image`], in output order (`extra` last).
-pub const IMAGE_FIELDS: [&str; 17] = [
-    "provider",
-    "region",
-    "id",
-    "name",
-    "os_type",
-    "os_family",
-    "os_version",
-    "architecture",
-    "visibility",
-    "status",
-    "size",
-    "min_disk_gb",
-    "min_ram_mb",
-    "disk_format",
-    "created_at",
-    "description",
-    "extra",
-];
+/// How many fields an [`Image`] serializes (`extra` included); their names are
+/// [`Field`](crate::output::Field)'s, then `extra`.
+const SERIALIZED_FIELDS: usize = 17;
 
 impl Image {
-    /// Serializes every field but `extra`, in [`IMAGE_FIELDS`] order.
+    /// Serializes every field but `extra`, in declaration order.
     fn serialize_head<S: SerializeStruct>(&self, st: &mut S) -> Result<(), S::Error> {
         // Destructured without `..`: a field added to `Image` does not compile until it is
         // written here too.
@@ -245,7 +228,7 @@ impl Image {
 
 impl Serialize for Image {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Image", IMAGE_FIELDS.len())?;
+        let mut st = s.serialize_struct("Image", SERIALIZED_FIELDS)?;
         self.serialize_head(&mut st)?;
         st.serialize_field("extra", &self.extra)?;
         st.end()
@@ -257,7 +240,7 @@ struct Head<'a>(&'a Image);
 
 impl Serialize for Head<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Image", IMAGE_FIELDS.len() - 1)?;
+        let mut st = s.serialize_struct("Image", SERIALIZED_FIELDS - 1)?;
         self.0.serialize_head(&mut st)?;
         st.end()
     }

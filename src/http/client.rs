@@ -144,7 +144,6 @@ impl HttpClient {
             return decode(target, answer);
         }
         let _permit = if BULK.try_with(|b| *b).unwrap_or(false) {
-            let closed = |_| Error::Config("HTTP client closed".into());
             Some(self.bulk_decoding.acquire().await.map_err(closed)?)
         } else {
             None
@@ -222,7 +221,6 @@ impl HttpClient {
                 );
             }
         }
-        let closed = |_| Error::Config("HTTP client closed".into());
         let _bulk = if BULK.try_with(|b| *b).unwrap_or(false) {
             Some(self.bulk_limit.acquire().await.map_err(closed)?)
         } else {
@@ -305,6 +303,11 @@ fn bulk_decoders() -> usize {
 /// flood of parallel pages never delays the longest chain, while it still gets nearly every slot.
 fn bulk_share(concurrency: usize) -> usize {
     (concurrency - concurrency / 8).max(1)
+}
+
+/// A semaphore of the client's was closed (never happens: they are never closed).
+fn closed(_: tokio::sync::AcquireError) -> Error {
+    Error::Config("HTTP client closed".into())
 }
 
 fn network(target: &Target, url: &Url, detail: String, timeout: bool, body: bool) -> Error {

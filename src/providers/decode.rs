@@ -1,23 +1,12 @@
 //! Helpers shared by the response decoders.
 
-use serde::de::DeserializeOwned;
-
 use crate::error::{Error, Result, Target};
 use crate::http::Answer;
 use crate::model::{Image, OsType};
 use crate::normalize;
 
-/// Parses a JSON body, or explains why it could not.
-pub fn json<T: DeserializeOwned>(
-    target: &Target,
-    answer: &Answer,
-    request_id: Option<String>,
-) -> Result<T> {
-    serde_json::from_slice(&answer.body).map_err(|e| malformed(target, answer, request_id, &e))
-}
-
-/// Parses a JSON body into a type that borrows from it, or explains why it could not.
-pub fn json_borrowed<'a, T: serde::Deserialize<'a>>(
+/// Parses a JSON body (into a type that may borrow from it), or explains why it could not.
+pub fn json<'a, T: serde::Deserialize<'a>>(
     target: &Target,
     answer: &'a Answer,
     request_id: Option<String>,

@@ -165,7 +165,7 @@ impl TencentLegacy {
                 retry_after: answer.retry_after(),
             }));
         }
-        let env: Envelope = decode::json_borrowed(target, &answer, request_id.clone())?;
+        let env: Envelope = decode::json(target, &answer, request_id.clone())?;
         if let Some(code) = env.code.as_ref().filter(|c| c.as_i64() != Some(0)) {
             return Err(Error::api(ApiError {
                 target: target.clone(),

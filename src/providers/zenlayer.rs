@@ -160,7 +160,7 @@ impl Zenlayer {
                 retry_after: answer.retry_after(),
             }));
         }
-        let env: Envelope<T> = decode::json_borrowed(target, answer, header_rid.clone())?;
+        let env: Envelope<T> = decode::json(target, answer, header_rid.clone())?;
         let rid = env.request_id.or(header_rid);
         match env.response {
             Some(body) => Ok((body, rid)),

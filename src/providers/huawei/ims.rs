@@ -153,7 +153,7 @@ pub struct ImsPage {
 /// The `next` link of a 2xx answer (an empty link counts as none) and where its images lie,
 /// read without decoding them, so the next request can leave first.
 pub fn read_next(target: &Target, answer: &Answer) -> Result<(Option<String>, Located)> {
-    let head: PageHead = decode::json_borrowed(target, answer, None)?;
+    let head: PageHead = decode::json(target, answer, None)?;
     Ok((
         head.next.filter(|n| !n.is_empty()),
         Located::new(&answer.body, &head.images),

@@ -209,8 +209,7 @@ impl HuaweiClient {
 
 /// Decodes a Huawei JSON answer, or the error a non-2xx answer carries ([`api_error`]).
 pub fn decode_answer<T: serde::de::DeserializeOwned>(target: &Target, answer: Answer) -> Result<T> {
-    let answer = check_answer(target, answer)?;
-    decode::json(target, &answer, request_id(&answer))
+    decode_answer_in(target, &answer)
 }
 
 /// Like [`decode_answer`], for a type that borrows from the answer (a page of [`RawObject`]s).
@@ -220,7 +219,7 @@ pub fn decode_answer_in<'a, T: Deserialize<'a>>(target: &Target, answer: &'a Ans
     if !(200..300).contains(&answer.status) {
         return Err(api_error(target, answer, request_id(answer)));
     }
-    decode::json_borrowed(target, answer, request_id(answer))
+    decode::json(target, answer, request_id(answer))
 }
 
 /// The answer itself when its status is 2xx, else the Huawei error it carries ([`api_error`]).
