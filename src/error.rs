@@ -123,6 +123,17 @@ pub enum Error {
         /// The body was cut short after the answer began.
         body: bool,
     },
+    /// The server answered with a redirect, which imgcat never follows: the request carried
+    /// credentials meant for this endpoint only.
+    #[error("{target}: HTTP {status} redirect to {} not followed (none of these APIs redirects, and the request carries credentials); check the endpoint", .location.as_deref().map(printable).unwrap_or("an unnamed location".into()))]
+    Redirect {
+        /// Where.
+        target: Target,
+        /// The 3xx status.
+        status: u16,
+        /// The `Location` it named (without query), when it named one.
+        location: Option<String>,
+    },
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
@@ -194,7 +205,10 @@ impl Error {
             Error::Usage(_) => exit::USAGE,
             Error::Config(_) => exit::CONFIG,
             Error::Api(e) if is_auth_status(e) => exit::AUTH,
-            Error::Api(_) | Error::Malformed { .. } | Error::Incomplete { .. } => exit::API,
+            Error::Api(_)
+            | Error::Malformed { .. }
+            | Error::Incomplete { .. }
+            | Error::Redirect { .. } => exit::API,
             Error::Network { .. } => exit::NETWORK,
             Error::Output(_) => exit::API,
         }

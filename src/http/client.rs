@@ -105,6 +105,9 @@ impl HttpClient {
             .gzip(true)
             .pool_max_idle_per_host(options.concurrency.max(1))
             .tcp_nodelay(true)
+            // None of the image APIs redirects; following one would send the signed headers
+            // (tokens included) to whatever host the answer names. A 3xx is an error instead.
+            .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(options.timeout.min(Duration::from_secs(10)))
             .build()
             .map_err(|e| Error::Config(format!("cannot set up HTTP: {e}")))?;
@@ -271,6 +274,16 @@ impl HttpClient {
                             redact::header_value(name.as_str(), v)
                         );
                     }
+                }
+                if (300..400).contains(&status) {
+                    let location = headers
+                        .get(reqwest::header::LOCATION)
+                        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+                    return Err(Error::Redirect {
+                        target: target.clone(),
+                        status,
+                        location: location.map(|l| redact::location(&url, &l)),
+                    });
                 }
                 Ok(Answer {
                     status,

@@ -51,6 +51,23 @@ pub fn url_base(u: &Url) -> String {
     out.to_string()
 }
 
+/// A `Location` header (relative or absolute) resolved against `base`, without its query (it
+/// may carry a signature), for an error message; kept as sent when it does not resolve.
+pub fn location(base: &Url, location: &str) -> String {
+    match base.join(location) {
+        Ok(u) => url_base(&u),
+        Err(_) => location.to_string(),
+    }
+}
+
+/// Whether `u` has the same scheme, host and port as `base`: the only place a link the
+/// server hands out (IMS `next`) may lead, since the request to it carries the credentials.
+pub fn same_origin(base: &Url, u: &Url) -> bool {
+    base.scheme() == u.scheme()
+        && base.host_str() == u.host_str()
+        && base.port_or_known_default() == u.port_or_known_default()
+}
+
 /// A header value for a log line.
 pub fn header_value<'a>(name: &str, value: &'a str) -> &'a str {
     if is_secret_header(name) { MASK } else { value }

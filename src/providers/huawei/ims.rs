@@ -9,8 +9,8 @@ use url::Url;
 
 use super::{HuaweiClient, with_query};
 use crate::error::{Error, Result, Target};
-use crate::http::Answer;
 use crate::http::pager::{self, CursorPage};
+use crate::http::{Answer, redact};
 use crate::model::{Arch, Image, OsType, Status, Visibility};
 use crate::providers::decode;
 use crate::providers::raw::{BodyObject, Located, RawObject};
@@ -105,9 +105,27 @@ impl Adapter for Ims {
                 let project = project.clone();
                 let url = match cursor {
                     None => Ok(first.clone()),
-                    Some(next) => base.join(&next).map_err(|e| {
-                        Error::malformed(&target, 200, format!("bad next link {next:?}: {e}"))
-                    }),
+                    Some(next) => base
+                        .join(&next)
+                        .map_err(|e| {
+                            Error::malformed(&target, 200, format!("bad next link {next:?}: {e}"))
+                        })
+                        .and_then(|u| {
+                            // The request to `next` is signed and carries the token: only to
+                            // the endpoint it belongs to.
+                            if redact::same_origin(&base, &u) {
+                                Ok(u)
+                            } else {
+                                Err(Error::malformed(
+                                    &target,
+                                    200,
+                                    format!(
+                                        "the next link points to another host ({}); not followed",
+                                        redact::url_base(&u)
+                                    ),
+                                ))
+                            }
+                        }),
                 };
                 async move {
                     let url = url?;

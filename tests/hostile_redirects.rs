@@ -1,0 +1,288 @@
+//! Hostile servers that try to send imgcat's credentials to another host: a 301/302/307/308
+//! answer pointing at another port, and IMS `next` links to another host (absolute and
+//! `//host` forms). For every provider and auth mode, the other port must receive nothing and
+//! imgcat must exit non-zero naming the redirect or the foreign link.
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+use common::{Auth, Sim, imgcat, region, stderr};
+use imgcat::providers::ProviderId;
+
+/// A server on 127.0.0.1 that answers every request with `respond(path)` and counts
+/// connections and keeps what they sent.
+struct Server {
+    port: u16,
+    connections: Arc<AtomicUsize>,
+    received: Arc<Mutex<Vec<u8>>>,
+}
+
+impl Server {
+    fn start(respond: impl Fn(&str) -> String + Send + Sync + 'static) -> Server {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
+        let port = listener
+            .local_addr()
+            .unwrap_or_else(|e| panic!("addr: {e}"))
+            .port();
+        let connections = Arc::new(AtomicUsize::new(0));
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let (c, r) = (connections.clone(), received.clone());
+        let respond = Arc::new(respond);
+        thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                c.fetch_add(1, Ordering::SeqCst);
+                let (r, respond) = (r.clone(), respond.clone());
+                thread::spawn(move || serve(stream, &r, &*respond));
+            }
+        });
+        Server {
+            port,
+            connections,
+            received,
+        }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+}
+
+/// Reads requests (head and `content-length` body) off one connection and answers each.
+fn serve(stream: TcpStream, received: &Mutex<Vec<u8>>, respond: &dyn Fn(&str) -> String) {
+    let Ok(mut out) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(stream);
+    loop {
+        let mut head = Vec::new();
+        let mut length = 0usize;
+        let mut path = String::new();
+        loop {
+            let mut line = String::new();
+            match reader.read_line(&mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            head.extend_from_slice(line.as_bytes());
+            if path.is_empty() {
+                path = line.split(' ').nth(1).unwrap_or("/").to_string();
+            }
+            let lower = line.to_ascii_lowercase();
+            if let Some(v) = lower.strip_prefix("content-length:") {
+                length = v.trim().parse().unwrap_or(0);
+            }
+            if line == "\r\n" {
+                break;
+            }
+        }
+        let mut body = vec![0u8; length];
+        if reader.read_exact(&mut body).is_err() {
+            return;
+        }
+        if let Ok(mut r) = received.lock() {
+            r.extend_from_slice(&head);
+            r.extend_from_slice(&body);
+        }
+        if out.write_all(respond(&path).as_bytes()).is_err() {
+            return;
+        }
+    }
+}
+
+fn reply(status: &str, extra_headers: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n{extra_headers}\r\n{body}",
+        body.len()
+    )
+}
+
+const ALL: [ProviderId; 5] = [
+    ProviderId::HuaweiIms,
+    ProviderId::HuaweiWorkspace,
+    ProviderId::HuaweiCph,
+    ProviderId::TencentLegacy,
+    ProviderId::Zenlayer,
+];
+
+fn modes(p: ProviderId) -> &'static [Auth] {
+    match p {
+        ProviderId::TencentLegacy => &[Auth::Keys, Auth::Temporary],
+        ProviderId::Zenlayer => &[Auth::Keys, Auth::Token],
+        _ => &[
+            Auth::Keys,
+            Auth::KeysWithProject,
+            Auth::Temporary,
+            Auth::Token,
+        ],
+    }
+}
+
+/// The environment of `p` in `mode` with every endpoint (IAM included) at `url`.
+fn env_at(sim: &Sim, p: ProviderId, mode: Auth, url: &str) -> Vec<(String, String)> {
+    let mut env: Vec<(String, String)> = sim
+        .env(p, mode)
+        .into_iter()
+        .filter(|(k, _)| k != "HUAWEICLOUD_SDK_IAM_ENDPOINT")
+        .collect();
+    env.push(("HUAWEICLOUD_SDK_IAM_ENDPOINT".into(), url.into()));
+    env
+}
+
+fn secrets(sim: &Sim) -> Vec<String> {
+    let c = &sim.creds;
+    let mut v = vec![
+        c.huawei_sk.expose().to_string(),
+        c.huawei_token.expose().to_string(),
+        c.tencent_secret_key.expose().to_string(),
+        c.zenlayer_access_key_password.expose().to_string(),
+        c.zenlayer_token.expose().to_string(),
+    ];
+    v.extend(
+        c.huawei_security_token
+            .iter()
+            .map(|s| s.expose().to_string()),
+    );
+    v.extend(
+        c.tencent_session_token
+            .iter()
+            .map(|s| s.expose().to_string()),
+    );
+    v
+}
+
+fn sim_with_tokens() -> Sim {
+    let mut creds = imgcat::sim::SimCredentials::demo();
+    creds.huawei_security_token =
+        Some(imgcat::secret::Secret::new("hostile-test-security-token-1"));
+    creds.tencent_session_token = Some(imgcat::secret::Secret::new("hostile-test-session-token-2"));
+    Sim::start(imgcat::sim::SimConfig::new(5).credentials(creds))
+}
+
+#[test]
+fn redirects_are_not_followed_for_any_provider_or_auth_mode() {
+    let sim = sim_with_tokens();
+    let elsewhere = Server::start(|_| reply("200 OK", "", "{}"));
+    for status in [
+        "301 Moved Permanently",
+        "302 Found",
+        "307 Temporary Redirect",
+        "308 Permanent Redirect",
+    ] {
+        let location = format!("{}/stolen", elsewhere.url());
+        let hostile =
+            Server::start(move |_| reply(status, &format!("location: {location}\r\n"), ""));
+        for p in ALL {
+            for &mode in modes(p) {
+                let env = env_at(&sim, p, mode, &hostile.url());
+                let out = imgcat(
+                    &env,
+                    [
+                        "list",
+                        "-p",
+                        p.as_str(),
+                        "-r",
+                        region(p),
+                        "--endpoint",
+                        &hostile.url(),
+                        "-o",
+                        "json",
+                        "--retries",
+                        "0",
+                    ],
+                );
+                let err = stderr(&out);
+                assert_eq!(out.status.code(), Some(5), "{p} {mode:?} {status}: {err}");
+                let code = &status[..3];
+                assert!(
+                    err.contains(&format!("HTTP {code} redirect")) && err.contains("/stolen"),
+                    "{p} {mode:?}: the error names the redirect: {err}"
+                );
+                assert!(
+                    err.contains(p.as_str()),
+                    "{p}: the error names the provider: {err}"
+                );
+                for s in secrets(&sim) {
+                    assert!(!err.contains(&s), "{p} {mode:?}: a secret in stderr");
+                }
+            }
+        }
+    }
+    assert_eq!(
+        elsewhere.connections.load(Ordering::SeqCst),
+        0,
+        "the redirect target received a connection"
+    );
+}
+
+#[test]
+fn ims_next_links_to_another_host_are_not_followed() {
+    let sim = sim_with_tokens();
+    let elsewhere = Server::start(|_| reply("200 OK", "", r#"{"images":[]}"#));
+    let other = format!("127.0.0.1:{}", elsewhere.port);
+    for next in [
+        format!("http://{other}/v2/images?marker=b"),
+        format!("//{other}/v2/images?marker=b"),
+    ] {
+        let body = serde_json::json!({
+            "images": [{
+                "id": "a1b2c3d4-0000-0000-0000-000000000001",
+                "name": "Ubuntu 22.04",
+                "status": "active",
+                "visibility": "public",
+                "__os_type": "Linux",
+            }],
+            "first": "/v2/images?limit=1000",
+            "next": next,
+        })
+        .to_string();
+        let hostile = Server::start(move |path| {
+            if path.starts_with("/v3/projects") {
+                reply(
+                    "200 OK",
+                    "",
+                    r#"{"projects":[{"id":"0123456789abcdef0123456789abcdef","name":"cn-north-4"}]}"#,
+                )
+            } else {
+                reply("200 OK", "", &body)
+            }
+        });
+        for &mode in modes(ProviderId::HuaweiIms) {
+            let env = env_at(&sim, ProviderId::HuaweiIms, mode, &hostile.url());
+            let out = imgcat(
+                &env,
+                [
+                    "list",
+                    "-p",
+                    "huawei-ims",
+                    "-r",
+                    "cn-north-4",
+                    "--endpoint",
+                    &hostile.url(),
+                    "-o",
+                    "json",
+                    "--retries",
+                    "0",
+                ],
+            );
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(5), "{next} {mode:?}: {err}");
+            assert!(
+                err.contains("next link points to another host") && err.contains(&other),
+                "{mode:?}: names the foreign link: {err}"
+            );
+        }
+    }
+    assert_eq!(elsewhere.connections.load(Ordering::SeqCst), 0);
+    assert!(
+        elsewhere
+            .received
+            .lock()
+            .map(|r| r.is_empty())
+            .unwrap_or(false)
+    );
+}
