@@ -48,6 +48,8 @@ pub struct Image {
     pub created_at: Option<DateTime<Utc>>,
     /// Free-text description.
     pub description: Option<String>,
+    /// Whether the provider marks the image deprecated; `None` where the API does not say.
+    pub deprecated: Option<bool>,
     /// The provider's own fields, untouched.
     pub extra: Extra,
 }
@@ -160,6 +162,7 @@ impl Image {
             disk_format: None,
             created_at: None,
             description: None,
+            deprecated: None,
             extra: Extra::default(),
         }
     }
@@ -167,7 +170,7 @@ impl Image {
 
 /// How many fields an [`Image`] serializes (`extra` included); their names are
 /// [`Field`](crate::output::Field)'s, then `extra`.
-const SERIALIZED_FIELDS: usize = 17;
+const SERIALIZED_FIELDS: usize = 18;
 
 impl Image {
     /// Serializes every field but `extra`, in declaration order.
@@ -191,6 +194,7 @@ impl Image {
             disk_format,
             created_at,
             description,
+            deprecated,
             extra: _,
         } = self;
         st.serialize_field("provider", provider)?;
@@ -208,7 +212,8 @@ impl Image {
         st.serialize_field("min_ram_mb", min_ram_mb)?;
         st.serialize_field("disk_format", disk_format)?;
         st.serialize_field("created_at", created_at)?;
-        st.serialize_field("description", description)
+        st.serialize_field("description", description)?;
+        st.serialize_field("deprecated", deprecated)
     }
 
     /// Appends the image as one compact JSON object: the same text `serde_json` writes for it,

@@ -43,6 +43,8 @@ pub enum Field {
     CreatedAt,
     /// `description`
     Description,
+    /// `deprecated`
+    Deprecated,
 }
 
 /// Short names accepted besides the field names, and the field each one means.
@@ -76,6 +78,7 @@ impl Field {
         Field::DiskFormat,
         Field::CreatedAt,
         Field::Description,
+        Field::Deprecated,
     ];
 
     /// The field's name in [`Image`] and in JSON/YAML, also the CSV header.
@@ -97,6 +100,7 @@ impl Field {
             Field::DiskFormat => "disk_format",
             Field::CreatedAt => "created_at",
             Field::Description => "description",
+            Field::Deprecated => "deprecated",
         }
     }
 
@@ -119,6 +123,7 @@ impl Field {
             Field::DiskFormat => "FORMAT",
             Field::CreatedAt => "CREATED",
             Field::Description => "DESCRIPTION",
+            Field::Deprecated => "DEPRECATED",
         }
     }
 
@@ -144,6 +149,7 @@ impl Field {
                 .created_at?
                 .to_rfc3339_opts(SecondsFormat::AutoSi, true),
             Field::Description => image.description.clone()?,
+            Field::Deprecated => image.deprecated?.to_string(),
         })
     }
 
