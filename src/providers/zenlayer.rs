@@ -12,7 +12,7 @@ use url::Url;
 use crate::config::ZenlayerAuth;
 use crate::error::{ApiError, Error, Result, Target};
 use crate::http::pager::{self, OffsetPage};
-use crate::http::{Answer, HttpClient};
+use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Image, OsType, Status, Visibility};
 use crate::providers::decode::{self, str_field};
 use crate::providers::raw::{BodyObject, RawObject, map_objects};
@@ -29,6 +29,12 @@ pub const PATH: &str = "/api/v2/vm";
 pub const VERSION: &str = "2023-03-13";
 /// Largest page.
 pub const PAGE_CAP: u64 = 1000;
+
+/// The request-rate limit of the VM API (DescribeImages, DescribeZones), for the account: one
+/// endpoint serves every zone. Zenlayer documents no figure (its SDK retries
+/// `REQUEST_LIMIT_EXCEEDED`); imgcat keeps to 20 a second, the default of the Tencent-style
+/// APIs it follows.
+pub const RATE_LIMIT: RateLimit = RateLimit::per_account("zenlayer", 20);
 
 /// The Zenlayer adapter.
 #[derive(Debug)]
@@ -71,7 +77,7 @@ impl Zenlayer {
     /// An adapter talking to `endpoint` (normally [`DEFAULT_ENDPOINT`]).
     pub fn new(http: HttpClient, auth: ZenlayerAuth, endpoint: Url) -> Self {
         Zenlayer {
-            http,
+            http: http.rate_limited(RATE_LIMIT),
             auth,
             endpoint,
         }

@@ -13,7 +13,7 @@ use url::Url;
 
 use super::{HuaweiClient, with_query};
 use crate::error::{Result, Target};
-use crate::http::Answer;
+use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Arch, Image, OsType, Status, Visibility};
 use crate::providers::decode;
 use crate::providers::raw::{BodyObject, Located, RawObject};
@@ -24,8 +24,14 @@ use crate::query::ImageQuery;
 #[derive(Debug)]
 pub struct Cph {
     client: Arc<HuaweiClient>,
+    http: HttpClient,
     endpoint: Option<Url>,
 }
+
+/// The request-rate limit of CPH `GET /v1/{project_id}/cloud-phone/phone-images`, per region (each region has its own endpoint and
+/// API gateway). Huawei documents no figure for it; its API Gateway throttles an API at 200
+/// calls a second by default (APIG user guide, "request throttling"): imgcat keeps to a quarter.
+pub const RATE_LIMIT: RateLimit = RateLimit::per_region("huawei-cph", 50);
 
 #[derive(Deserialize)]
 struct ImagesAnswer<'a> {
@@ -41,7 +47,12 @@ const CHUNK: usize = 1000;
 impl Cph {
     /// An adapter over the shared client; `endpoint` overrides the regional URL.
     pub fn new(client: Arc<HuaweiClient>, endpoint: Option<Url>) -> Self {
-        Cph { client, endpoint }
+        let http = client.http.rate_limited(RATE_LIMIT);
+        Cph {
+            client,
+            http,
+            endpoint,
+        }
     }
 
     async fn fetch(
@@ -61,8 +72,7 @@ impl Cph {
             &format!("/v1/{project}/cloud-phone/phone-images"),
             &[("image_type", image_type)],
         );
-        self.client
-            .http
+        self.http
             .call(
                 target,
                 || self.client.get(&url, Some(project)),

@@ -17,7 +17,7 @@ use url::Url;
 use super::{Adapter, ProviderId, decode, regions};
 use crate::config::{HuaweiAuth, HuaweiConfig};
 use crate::error::{ApiError, Error, Result, Target};
-use crate::http::{Answer, HttpClient};
+use crate::http::{Answer, HttpClient, RateLimit};
 use crate::sign::huawei as signer;
 
 pub use cph::Cph;
@@ -30,6 +30,11 @@ pub mod decoders {
     pub use super::ims::decode_page as ims_page;
     pub use super::workspace::decode_page as workspace_page;
 }
+
+/// The request-rate limit of IAM's `GET /v3/projects`, for the whole account (IAM is a global
+/// service). Huawei documents no figure for it: imgcat keeps to 10 a second (a listing asks it
+/// once per region at most).
+pub const IAM_RATE_LIMIT: RateLimit = RateLimit::per_account("huawei-iam", 10);
 
 /// The client the three Huawei adapters share.
 #[derive(Debug)]
@@ -79,7 +84,7 @@ impl HuaweiClient {
     /// A client for the given configuration.
     pub fn new(http: HttpClient, config: HuaweiConfig) -> Self {
         HuaweiClient {
-            http,
+            http: http.rate_limited(IAM_RATE_LIMIT),
             config,
             projects: Mutex::new(HashMap::new()),
         }
