@@ -27,6 +27,8 @@ pub mod exit {
     pub const NETWORK: i32 = 6;
     /// Several targets: some succeeded and were printed, some failed.
     pub const PARTIAL: i32 = 7;
+    /// `wait`: the time was up before the image had the status.
+    pub const WAIT_TIMEOUT: i32 = 9;
 }
 
 /// Where an error happened: a provider and, when known, a region.

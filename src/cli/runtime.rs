@@ -38,19 +38,16 @@ pub fn init_logging(global: &GlobalArgs) {
     };
 }
 
+/// Default of `--timeout` (per request).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Default of `--concurrency`.
 pub const DEFAULT_CONCURRENCY: u16 = 32;
 
 /// The HTTP client for the run.
 pub fn http_client(global: &GlobalArgs, run: &RunEnv) -> Result<HttpClient> {
-    if !(global.timeout.is_finite() && global.timeout > 0.0) {
-        return Err(Error::Usage(format!(
-            "--timeout must be a positive number of seconds, not {}",
-            global.timeout
-        )));
-    }
     HttpClient::new(HttpOptions {
-        timeout: Duration::from_secs_f64(global.timeout),
+        timeout: global.timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
         retries: global.retries,
         concurrency: usize::from(
             global
