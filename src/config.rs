@@ -1,6 +1,9 @@
-//! Configuration: credentials (the official SDKs' environment names), endpoints and regions.
+//! Configuration: the environment snapshot every setting is read from, and endpoints.
 //!
-//! Precedence: command-line flags, then environment variables.
+//! Each provider reads its own credentials from [`Env`] (the variables its registry entry
+//! declares; see `providers::CredentialGroup`). Precedence: command-line flags (a provider
+//! flag is set into the [`Env`] as the variable it stands for), then environment variables,
+//! then the profile.
 
 use std::collections::HashMap;
 
@@ -8,8 +11,6 @@ use url::Url;
 
 use crate::error::{Error, Result};
 use crate::providers::ProviderId;
-use crate::secret::Secret;
-use crate::sign::tencent_v2::SignatureMethod;
 
 /// A snapshot of the environment variables imgcat reads, so that resolution is testable.
 ///
@@ -83,194 +84,26 @@ impl Env {
             .filter(|v| !v.is_empty())
     }
 
-    fn secret(&self, key: &str) -> Option<Secret> {
-        self.get(key).map(Secret::new)
+    /// Sets `key` (a flag standing for the variable), remembering `origin` for it.
+    pub fn set(&mut self, key: &str, value: &str, origin: &str) {
+        self.vars.insert(key.to_string(), value.to_string());
+        self.origins.insert(key.to_string(), origin.to_string());
     }
-}
-
-/// How Huawei Cloud requests are authenticated.
-#[derive(Debug, Clone)]
-pub enum HuaweiAuth {
-    /// SDK-HMAC-SHA256 with an access key; temporary keys carry a security token.
-    AkSk {
-        /// Access key id.
-        ak: String,
-        /// Secret access key.
-        sk: Secret,
-        /// `X-Security-Token` of temporary credentials.
-        security_token: Option<Secret>,
-    },
-    /// An IAM token sent as `X-Auth-Token`, unsigned.
-    Token(Secret),
-}
-
-/// Huawei Cloud settings shared by IMS, Workspace and CPH.
-#[derive(Debug, Clone)]
-pub struct HuaweiConfig {
-    /// Authentication.
-    pub auth: HuaweiAuth,
-    /// Project id; discovered through IAM when absent.
-    pub project_id: Option<String>,
-    /// IAM endpoint for project discovery (`HUAWEICLOUD_SDK_IAM_ENDPOINT`); when unset, the
-    /// region's own IAM endpoint, as the SDK does.
-    pub iam_endpoint: Option<Url>,
-}
-
-/// Tencent Cloud API 2.0 settings.
-#[derive(Debug, Clone)]
-pub struct TencentConfig {
-    /// `SecretId`.
-    pub secret_id: String,
-    /// Secret key.
-    pub secret_key: Secret,
-    /// `Token` of temporary credentials.
-    pub token: Option<Secret>,
-    /// Signature method.
-    pub method: SignatureMethod,
-}
-
-/// How Zenlayer requests are authenticated.
-#[derive(Debug, Clone)]
-pub enum ZenlayerAuth {
-    /// ZC2-HMAC-SHA256 with an access key.
-    Key {
-        /// Access key id.
-        id: String,
-        /// Access key password.
-        password: Secret,
-    },
-    /// `Authorization: Bearer <token>`.
-    Bearer(Secret),
 }
 
 /// The environment variables that hold a provider's credentials, for error messages.
 pub fn credential_vars(p: ProviderId) -> &'static str {
-    match p {
-        ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace | ProviderId::HuaweiCph => {
-            "HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or HUAWEICLOUD_AUTH_TOKEN"
-        }
-        ProviderId::TencentLegacy => "TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY",
-        ProviderId::Zenlayer => {
-            "ZENLAYERCLOUD_ACCESS_KEY_ID and ZENLAYERCLOUD_ACCESS_KEY_PASSWORD, or ZENLAYERCLOUD_TOKEN"
-        }
-    }
+    p.provider().credentials().hint
 }
 
 /// The environment variable that holds a provider's default region.
 pub fn region_var(p: ProviderId) -> &'static str {
-    match p {
-        ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace | ProviderId::HuaweiCph => {
-            "HUAWEICLOUD_SDK_REGION"
-        }
-        ProviderId::TencentLegacy => "TENCENTCLOUD_REGION",
-        ProviderId::Zenlayer => "ZENLAYERCLOUD_ZONE",
-    }
+    p.provider().credentials().region_var
 }
 
 /// Whether credentials for `p` are configured (used by `--provider all`).
 pub fn has_credentials(p: ProviderId, env: &Env) -> bool {
-    match p {
-        ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace | ProviderId::HuaweiCph => {
-            huawei(env).is_ok()
-        }
-        ProviderId::TencentLegacy => tencent(env, None).is_ok(),
-        ProviderId::Zenlayer => zenlayer(env).is_ok(),
-    }
-}
-
-fn missing(p: &str, vars: &str) -> Error {
-    Error::Config(format!("{p}: no credentials found; set {vars}"))
-}
-
-/// Huawei credentials from the environment. AK/SK wins over a token when both are set.
-pub fn huawei(env: &Env) -> Result<HuaweiConfig> {
-    let ak = env.get("HUAWEICLOUD_SDK_AK");
-    let sk = env.secret("HUAWEICLOUD_SDK_SK");
-    let auth = match (ak, sk, env.secret("HUAWEICLOUD_AUTH_TOKEN")) {
-        (Some(ak), Some(sk), _) => HuaweiAuth::AkSk {
-            ak: ak.to_string(),
-            sk,
-            security_token: env.secret("HUAWEICLOUD_SDK_SECURITY_TOKEN"),
-        },
-        (Some(_), None, None) => {
-            return Err(Error::Config(
-                "huawei: HUAWEICLOUD_SDK_AK is set but HUAWEICLOUD_SDK_SK is not; set both".into(),
-            ));
-        }
-        (None, Some(_), None) => {
-            return Err(Error::Config(
-                "huawei: HUAWEICLOUD_SDK_SK is set but HUAWEICLOUD_SDK_AK is not; set both".into(),
-            ));
-        }
-        (_, _, Some(token)) => HuaweiAuth::Token(token),
-        (None, None, None) => {
-            return Err(missing("huawei", credential_vars(ProviderId::HuaweiIms)));
-        }
-    };
-    let iam_endpoint = env
-        .get("HUAWEICLOUD_SDK_IAM_ENDPOINT")
-        .map(parse_endpoint)
-        .transpose()
-        .map_err(|e| Error::Config(format!("huawei: HUAWEICLOUD_SDK_IAM_ENDPOINT: {e}")))?;
-    Ok(HuaweiConfig {
-        auth,
-        project_id: env.get("HUAWEICLOUD_SDK_PROJECT_ID").map(str::to_string),
-        iam_endpoint,
-    })
-}
-
-/// Tencent credentials from the environment; `method` (a flag) overrides
-/// `IMGCAT_TENCENT_SIGNATURE_METHOD`.
-pub fn tencent(env: &Env, method: Option<SignatureMethod>) -> Result<TencentConfig> {
-    let (Some(id), Some(key)) = (
-        env.get("TENCENTCLOUD_SECRET_ID"),
-        env.secret("TENCENTCLOUD_SECRET_KEY"),
-    ) else {
-        return Err(missing(
-            "tencent-legacy",
-            credential_vars(ProviderId::TencentLegacy),
-        ));
-    };
-    let method = match (method, env.get("IMGCAT_TENCENT_SIGNATURE_METHOD")) {
-        (Some(m), _) => m,
-        (None, Some(s)) => parse_signature_method(s).map_err(|e| {
-            Error::Config(format!(
-                "tencent-legacy: IMGCAT_TENCENT_SIGNATURE_METHOD: {e}"
-            ))
-        })?,
-        (None, None) => SignatureMethod::default(),
-    };
-    Ok(TencentConfig {
-        secret_id: id.to_string(),
-        secret_key: key,
-        token: env.secret("TENCENTCLOUD_SESSION_TOKEN"),
-        method,
-    })
-}
-
-/// Parses `HmacSHA1` / `HmacSHA256` (case-insensitive, `-` allowed).
-pub fn parse_signature_method(s: &str) -> std::result::Result<SignatureMethod, String> {
-    match s.to_ascii_lowercase().replace('-', "").as_str() {
-        "hmacsha1" => Ok(SignatureMethod::HmacSha1),
-        "hmacsha256" => Ok(SignatureMethod::HmacSha256),
-        _ => Err(format!("'{s}' is not HmacSHA1 or HmacSHA256")),
-    }
-}
-
-/// Zenlayer credentials from the environment. An access key wins over a bearer token.
-pub fn zenlayer(env: &Env) -> Result<ZenlayerAuth> {
-    match (
-        env.get("ZENLAYERCLOUD_ACCESS_KEY_ID"),
-        env.secret("ZENLAYERCLOUD_ACCESS_KEY_PASSWORD"),
-        env.secret("ZENLAYERCLOUD_TOKEN"),
-    ) {
-        (Some(id), Some(password), _) => Ok(ZenlayerAuth::Key {
-            id: id.to_string(),
-            password,
-        }),
-        (_, _, Some(token)) => Ok(ZenlayerAuth::Bearer(token)),
-        _ => Err(missing("zenlayer", credential_vars(ProviderId::Zenlayer))),
-    }
+    p.provider().configured(env)
 }
 
 /// Parses an endpoint URL: `http` or `https`, a host, no query or fragment.
@@ -290,7 +123,7 @@ pub fn parse_endpoint(s: &str) -> std::result::Result<Url, String> {
 
 /// The endpoint override for `p`: the flag (when given) or `IMGCAT_ENDPOINT_<ID>`.
 pub fn endpoint_override(p: ProviderId, env: &Env, flag: Option<&str>) -> Result<Option<Url>> {
-    let var = format!("IMGCAT_ENDPOINT_{}", p.env_suffix());
+    let var = p.endpoint_var();
     let (source, value) = match (flag, env.get(&var)) {
         (Some(f), _) => ("--endpoint".to_string(), f),
         (None, Some(v)) => (var, v),
@@ -335,15 +168,16 @@ mod tests {
         assert!(parse_endpoint("ftp://x").is_err());
         assert!(parse_endpoint("http://h/?q=1").is_err());
         assert!(parse_endpoint("not a url").is_err());
-        let env = Env::from_pairs([("IMGCAT_ENDPOINT_ZENLAYER", "http://127.0.0.1:9")]);
-        let got = endpoint_override(ProviderId::Zenlayer, &env, None)
-            .ok()
-            .flatten();
+        let p = ProviderId::all()
+            .last()
+            .unwrap_or_else(|| panic!("empty registry"));
+        let env = Env::from_pairs([(p.endpoint_var(), "http://127.0.0.1:9")]);
+        let got = endpoint_override(p, &env, None).ok().flatten();
         assert_eq!(
             got.map(|u| u.to_string()),
             Some("http://127.0.0.1:9/".to_string())
         );
-        let flag = endpoint_override(ProviderId::Zenlayer, &env, Some("http://127.0.0.1:7"));
+        let flag = endpoint_override(p, &env, Some("http://127.0.0.1:7"));
         assert_eq!(
             flag.ok().flatten().map(|u| u.port()),
             Some(Some(7)),

@@ -5,79 +5,24 @@
 //! [default]
 //! concurrency = 16
 //!
-//! [default.huawei]
-//! ak = "..."
-//! sk = "..."
-//! region = "cn-north-4"
+//! [default.<table>]          # one table per credential group of the registry
+//! <key> = "..."              # each key stands for one environment variable
 //!
-//! [default.tencent]
-//! secret_id = "..."
-//! secret_key = "..."
-//! signature_method = "HmacSHA1"
-//!
-//! [default.zenlayer]
-//! access_key_id = "..."
-//! access_key_password = "..."
-//! zone = "FRA-A"
-//!
-//! [default.endpoints]
-//! huawei-ims = "http://127.0.0.1:8080"
+//! [default.endpoints]        # per provider id
+//! <provider-id> = "http://127.0.0.1:8080"
 //! ```
 //!
-//! Each value stands for the environment variable of the same meaning, and only fills in where
-//! that variable is not set: flags, then environment, then profile.
+//! The tables and keys are those the registry's credential groups declare
+//! (`providers::CredentialGroup`); the README lists them. Each value stands for the environment
+//! variable of the same meaning, and only fills in where that variable is not set: flags, then
+//! environment, then profile.
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-use serde::Deserialize;
-
 use crate::config::Env;
 use crate::error::{Error, Result};
-use crate::providers::ProviderId;
-
-/// One profile's tables.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ProfileFile {
-    concurrency: Option<u16>,
-    huawei: Option<Huawei>,
-    tencent: Option<Tencent>,
-    zenlayer: Option<Zenlayer>,
-    #[serde(default)]
-    endpoints: BTreeMap<String, String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Huawei {
-    ak: Option<String>,
-    sk: Option<String>,
-    security_token: Option<String>,
-    auth_token: Option<String>,
-    project_id: Option<String>,
-    region: Option<String>,
-    iam_endpoint: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Tencent {
-    secret_id: Option<String>,
-    secret_key: Option<String>,
-    session_token: Option<String>,
-    region: Option<String>,
-    signature_method: Option<String>,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Zenlayer {
-    access_key_id: Option<String>,
-    access_key_password: Option<String>,
-    token: Option<String>,
-    zone: Option<String>,
-}
+use crate::providers::{CredentialGroup, ProviderId, credential_groups};
 
 /// A loaded profile, as environment variables.
 #[derive(Debug, Clone)]
@@ -126,13 +71,14 @@ pub fn load(env: &Env, name: Option<&str>) -> Result<Option<Profile>> {
         }
     };
     warn_if_readable_by_others(&path);
-    let mut all: BTreeMap<String, ProfileFile> = toml::from_str(&text).map_err(|e| {
+    let invalid = |e: String| {
         Error::Config(format!(
-            "profile: {} is not a valid imgcat config: {}",
-            path.display(),
-            e.message()
+            "profile: {} is not a valid imgcat config: {e}",
+            path.display()
         ))
-    })?;
+    };
+    let mut all: BTreeMap<String, toml::Table> =
+        toml::from_str(&text).map_err(|e| invalid(e.message().to_string()))?;
     let Some(file) = all.remove(&name) else {
         if asked.is_none() {
             return Ok(None);
@@ -148,46 +94,90 @@ pub fn load(env: &Env, name: Option<&str>) -> Result<Option<Profile>> {
             }
         )));
     };
+    let groups = credential_groups();
     let mut vars: Vec<(String, String)> = Vec::new();
-    let mut put = |k: &str, v: Option<String>| {
-        if let Some(v) = v {
-            vars.push((k.to_string(), v));
+    let mut concurrency = None;
+    for (key, value) in &file {
+        match key.as_str() {
+            "concurrency" => {
+                let n = value
+                    .as_integer()
+                    .and_then(|n| u16::try_from(n).ok())
+                    .ok_or_else(|| {
+                        invalid(format!(
+                            "[{name}] concurrency: {value} is not a number from 0 to 65535"
+                        ))
+                    })?;
+                concurrency = Some(n);
+            }
+            "endpoints" => {
+                let table = value
+                    .as_table()
+                    .ok_or_else(|| invalid(format!("[{name}.endpoints] must be a table")))?;
+                for (id, url) in table {
+                    let p: ProviderId = id.parse().map_err(|e| {
+                        Error::Config(format!(
+                            "profile: {}: [{name}.endpoints]: {e}",
+                            path.display()
+                        ))
+                    })?;
+                    let url = url.as_str().ok_or_else(|| {
+                        invalid(format!("[{name}.endpoints] {id}: must be a string"))
+                    })?;
+                    vars.push((p.endpoint_var(), url.to_string()));
+                }
+            }
+            table => {
+                let Some(group) = groups.iter().find(|g| g.table == table) else {
+                    let mut valid: Vec<&str> = vec!["concurrency"];
+                    valid.extend(groups.iter().map(|g| g.table));
+                    valid.push("endpoints");
+                    return Err(invalid(format!(
+                        "[{name}]: unknown key `{table}`, expected one of {}",
+                        valid.join(", ")
+                    )));
+                };
+                read_group(group, &name, value, &mut vars).map_err(invalid)?;
+            }
         }
-    };
-    let h = file.huawei.unwrap_or_default();
-    put("HUAWEICLOUD_SDK_AK", h.ak);
-    put("HUAWEICLOUD_SDK_SK", h.sk);
-    put("HUAWEICLOUD_SDK_SECURITY_TOKEN", h.security_token);
-    put("HUAWEICLOUD_AUTH_TOKEN", h.auth_token);
-    put("HUAWEICLOUD_SDK_PROJECT_ID", h.project_id);
-    put("HUAWEICLOUD_SDK_REGION", h.region);
-    put("HUAWEICLOUD_SDK_IAM_ENDPOINT", h.iam_endpoint);
-    let t = file.tencent.unwrap_or_default();
-    put("TENCENTCLOUD_SECRET_ID", t.secret_id);
-    put("TENCENTCLOUD_SECRET_KEY", t.secret_key);
-    put("TENCENTCLOUD_SESSION_TOKEN", t.session_token);
-    put("TENCENTCLOUD_REGION", t.region);
-    put("IMGCAT_TENCENT_SIGNATURE_METHOD", t.signature_method);
-    let z = file.zenlayer.unwrap_or_default();
-    put("ZENLAYERCLOUD_ACCESS_KEY_ID", z.access_key_id);
-    put("ZENLAYERCLOUD_ACCESS_KEY_PASSWORD", z.access_key_password);
-    put("ZENLAYERCLOUD_TOKEN", z.token);
-    put("ZENLAYERCLOUD_ZONE", z.zone);
-    for (id, url) in file.endpoints {
-        let p: ProviderId = id.parse().map_err(|e| {
-            Error::Config(format!(
-                "profile: {}: [{name}.endpoints]: {e}",
-                path.display()
-            ))
-        })?;
-        vars.push((format!("IMGCAT_ENDPOINT_{}", p.env_suffix()), url));
     }
     Ok(Some(Profile {
         name,
         path,
         vars,
-        concurrency: file.concurrency,
+        concurrency,
     }))
+}
+
+/// The variables a group's table `[name.<table>]` stands for, in the group's order.
+fn read_group(
+    group: &CredentialGroup,
+    name: &str,
+    value: &toml::Value,
+    vars: &mut Vec<(String, String)>,
+) -> std::result::Result<(), String> {
+    let table = value
+        .as_table()
+        .ok_or_else(|| format!("[{name}.{}] must be a table", group.table))?;
+    for (k, v) in table {
+        if !group.keys.iter().any(|key| key.profile == k) {
+            let valid: Vec<&str> = group.keys.iter().map(|key| key.profile).collect();
+            return Err(format!(
+                "[{name}.{}]: unknown key `{k}`, expected one of {}",
+                group.table,
+                valid.join(", ")
+            ));
+        }
+        if v.as_str().is_none() {
+            return Err(format!("[{name}.{}] {k}: must be a string", group.table));
+        }
+    }
+    for key in group.keys {
+        if let Some(v) = table.get(key.profile).and_then(toml::Value::as_str) {
+            vars.push((key.env.to_string(), v.to_string()));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(unix)]

@@ -173,7 +173,14 @@ mod tests {
     use crate::providers::ProviderId;
 
     fn img(name: &str) -> Image {
-        Image::new(ProviderId::HuaweiIms, "r", "id".into(), name.into())
+        Image::new(
+            ProviderId::all()
+                .next()
+                .unwrap_or_else(|| panic!("empty registry")),
+            "r",
+            "id".into(),
+            name.into(),
+        )
     }
 
     #[test]

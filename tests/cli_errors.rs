@@ -4,7 +4,7 @@
 mod common;
 
 use common::{Auth, Sim, imgcat, region, stderr, stdout};
-use imgcat::providers::ProviderId;
+use imgcat::providers::{huawei, tencent, zenlayer};
 
 fn one_line(err: &str) {
     let lines: Vec<&str> = err.lines().filter(|l| !l.trim().is_empty()).collect();
@@ -30,7 +30,7 @@ fn missing_credentials_name_the_variables() {
                 "--provider",
                 p,
                 "--region",
-                region(p.parse().unwrap_or(ProviderId::HuaweiIms)),
+                region(p.parse().unwrap_or(huawei::IMS_ID)),
             ],
         );
         assert_eq!(out.status.code(), Some(3), "{p}: {}", stderr(&out));
@@ -44,7 +44,7 @@ fn missing_credentials_name_the_variables() {
 #[test]
 fn usage_errors_exit_2_with_the_valid_values() {
     let sim = Sim::with_images(10);
-    let env = sim.env(ProviderId::HuaweiIms, Auth::Keys);
+    let env = sim.env(huawei::IMS_ID, Auth::Keys);
     let cases: &[(&[&str], &str)] = &[
         (&["list", "--provider", "aws"], "huawei-ims"),
         (
@@ -97,7 +97,7 @@ fn unreachable_endpoint_is_a_network_error() {
         .map(|a| a.port())
         .unwrap_or(9);
     let sim = Sim::with_images(10);
-    let env = sim.env(ProviderId::TencentLegacy, Auth::Keys);
+    let env = sim.env(tencent::legacy::ID, Auth::Keys);
     let out = imgcat(
         &env,
         [
@@ -125,11 +125,11 @@ fn unreachable_endpoint_is_a_network_error() {
 fn wrong_credentials_give_the_auth_code_and_the_providers_error() {
     let sim = Sim::with_images(10);
     for (p, code) in [
-        (ProviderId::HuaweiIms, "APIGW.0301"),
-        (ProviderId::HuaweiWorkspace, "APIGW.0301"),
-        (ProviderId::HuaweiCph, "APIGW.0301"),
-        (ProviderId::TencentLegacy, "AuthFailure"),
-        (ProviderId::Zenlayer, "SIGNATURE_FAILURE"),
+        (huawei::IMS_ID, "APIGW.0301"),
+        (huawei::WORKSPACE_ID, "APIGW.0301"),
+        (huawei::CPH_ID, "APIGW.0301"),
+        (tencent::legacy::ID, "AuthFailure"),
+        (zenlayer::ID, "SIGNATURE_FAILURE"),
     ] {
         let mut env = sim.env(p, Auth::KeysWithProject);
         for (k, v) in env.iter_mut() {
@@ -162,7 +162,7 @@ fn wrong_credentials_give_the_auth_code_and_the_providers_error() {
 #[test]
 fn output_formats_parse() {
     let sim = Sim::with_images(50);
-    let p = ProviderId::HuaweiIms;
+    let p = huawei::IMS_ID;
     let env = sim.env(p, Auth::Keys);
     let base = [
         "list",

@@ -13,10 +13,15 @@ use imgcat::error::{Error, Target};
 use imgcat::http::Answer;
 use imgcat::model::{Image, Visibility};
 use imgcat::providers::ProviderId;
+use imgcat::providers::huawei::sign as huawei;
+use imgcat::providers::huawei::{CPH_ID, IMS_ID, WORKSPACE_ID};
 use imgcat::providers::huawei::{api_error, decoders};
-use imgcat::providers::tencent_legacy::TencentLegacy;
+use imgcat::providers::tencent::TencentLegacy;
+use imgcat::providers::tencent::legacy::ID as LEGACY_ID;
+use imgcat::providers::tencent::v2 as tencent_v2;
+use imgcat::providers::zenlayer::ID as ZENLAYER_ID;
 use imgcat::providers::zenlayer::Zenlayer;
-use imgcat::sign::{huawei, tencent_v2, zenlayer};
+use imgcat::providers::zenlayer::sign as zenlayer;
 use proptest::prelude::*;
 use serde_json::{Map, Value, json};
 
@@ -339,7 +344,7 @@ proptest! {
 
     #[test]
     fn ims_page(a in answer(ims_json())) {
-        let t = target(ProviderId::HuaweiIms, "cn-north-4");
+        let t = target(IMS_ID, "cn-north-4");
         let r = decoders::ims_page(&t, a).map(|p| {
             assert!(p.next.as_deref() != Some(""));
             p.items
@@ -349,34 +354,34 @@ proptest! {
 
     #[test]
     fn workspace_page(a in answer(workspace_json())) {
-        let t = target(ProviderId::HuaweiWorkspace, "cn-north-4");
+        let t = target(WORKSPACE_ID, "cn-north-4");
         check(&t, decoders::workspace_page(&t, a).map(|p| p.items))?;
     }
 
     #[test]
     fn cph_answer(a in answer(cph_json()), v in proptest::sample::select(Visibility::ALL)) {
-        let t = target(ProviderId::HuaweiCph, "cn-east-3");
+        let t = target(CPH_ID, "cn-east-3");
         check(&t, decoders::cph_answer(&t, v, a))?;
     }
 
     #[test]
     fn huawei_error_body(a in answer(huawei_error_json())) {
-        let t = target(ProviderId::HuaweiIms, "cn-north-4");
+        let t = target(IMS_ID, "cn-north-4");
         let rid = a.header("x-request-id").map(str::to_string);
         check(&t, Err(api_error(&t, &a, rid)))?;
     }
 
     #[test]
     fn tencent_answer(a in answer(tencent_json())) {
-        let t = target(ProviderId::TencentLegacy, "ap-guangzhou");
+        let t = target(LEGACY_ID, "ap-guangzhou");
         check(&t, TencentLegacy::decode(&t, a).map(|p| p.items))?;
     }
 
     #[test]
     fn zenlayer_answer(a in answer(zenlayer_json())) {
-        let t = target(ProviderId::Zenlayer, "FRA-A");
+        let t = target(ZENLAYER_ID, "FRA-A");
         check(&t, Zenlayer::decode_images(&t, a.clone()).map(|p| p.items))?;
-        let t = target(ProviderId::Zenlayer, "all");
+        let t = target(ZENLAYER_ID, "all");
         match Zenlayer::decode_zones(&t, a) {
             Ok(zones) => prop_assert!(zones.iter().all(|z| !z.is_empty())),
             Err(e) => check(&t, Err(e))?,
@@ -507,7 +512,7 @@ proptest! {
 /// terminal.
 #[test]
 fn provider_text_in_errors_is_one_printable_line() {
-    let t = target(ProviderId::TencentLegacy, "ap-guangzhou");
+    let t = target(LEGACY_ID, "ap-guangzhou");
     let body = json!({ "Response": {
         "Error": { "Code": "AuthFailure\n", "Message": "bad\nsecond line \u{1b}[31mred" },
         "RequestId": "r-1\r\n",

@@ -291,8 +291,8 @@ fn profile_file_supplies_credentials_under_env_and_flags() {
     let path = dir.path().join("config.toml");
     let text = format!(
         "[default]\nconcurrency = 4\n\n[default.tencent]\nsecret_id = \"{}\"\nsecret_key = \"{}\"\nregion = \"ap-guangzhou\"\n\n[default.endpoints]\ntencent-legacy = \"{}\"\n\n[other.tencent]\nsecret_id = \"x\"\nsecret_key = \"wrong\"\nregion = \"ap-guangzhou\"\n\n[other.endpoints]\ntencent-legacy = \"{}\"\n",
-        c.tencent_secret_id,
-        c.tencent_secret_key.expose(),
+        c.get("TENCENTCLOUD_SECRET_ID").unwrap_or_default(),
+        c.get("TENCENTCLOUD_SECRET_KEY").unwrap_or_default(),
         sim.url(),
         sim.url()
     );
@@ -323,7 +323,7 @@ fn profile_file_supplies_credentials_under_env_and_flags() {
         "{text}"
     );
     assert!(
-        !text.contains(c.tencent_secret_key.expose()),
+        !text.contains(c.get("TENCENTCLOUD_SECRET_KEY").unwrap_or_default()),
         "secret shown: {text}"
     );
     assert!(text.contains("profile default"), "{text}");

@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use common::{Auth, Sim, region};
 use imgcat::providers::ProviderId;
+use imgcat::providers::{huawei, tencent, zenlayer};
 use imgcat::sim::{self, SimConfig, SimCredentials};
 use wait_timeout::ChildExt;
 
@@ -64,12 +65,7 @@ fn run(sim: &Sim, p: ProviderId, extra: &[&str]) -> Run {
 }
 
 fn raw_id(p: ProviderId) -> &'static str {
-    match p {
-        ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace => "id",
-        ProviderId::HuaweiCph => "image_id",
-        ProviderId::TencentLegacy => "ImageId",
-        ProviderId::Zenlayer => "imageId",
-    }
+    sim::catalog_keys(p).0
 }
 
 fn full_catalog(p: ProviderId) -> BTreeSet<String> {
@@ -132,37 +128,35 @@ fn fails(fault: &str, providers: &[ProviderId], code: i32, says: &str) {
     }
 }
 
-const ALL: &[ProviderId] = ProviderId::ALL;
-const OFFSET: &[ProviderId] = &[
-    ProviderId::HuaweiWorkspace,
-    ProviderId::TencentLegacy,
-    ProviderId::Zenlayer,
-];
+fn all() -> Vec<ProviderId> {
+    ProviderId::all().collect()
+}
+const OFFSET: &[ProviderId] = &[huawei::WORKSPACE_ID, tencent::legacy::ID, zenlayer::ID];
 
 #[test]
 fn rate_limited_429_with_retry_after_recovers() {
-    recovers("status:429:1", ALL);
+    recovers("status:429:1", &all());
 }
 
 #[test]
 fn server_errors_500_and_503_recover() {
-    recovers("status:500:2", ALL);
-    recovers("status:503:2", ALL);
+    recovers("status:500:2", &all());
+    recovers("status:503:2", &all());
 }
 
 #[test]
 fn a_connection_cut_mid_body_recovers() {
-    recovers("cut:1", ALL);
+    recovers("cut:1", &all());
 }
 
 #[test]
 fn a_truncated_json_body_recovers() {
-    recovers("truncate:1", ALL);
+    recovers("truncate:1", &all());
 }
 
 #[test]
 fn a_slow_answer_past_the_timeout_recovers() {
-    recovers("slow:4000:1", ALL);
+    recovers("slow:4000:1", &all());
 }
 
 #[test]
@@ -182,25 +176,26 @@ fn a_total_that_changes_fails_the_listing() {
 
 #[test]
 fn an_ims_next_link_that_loops_fails_the_listing() {
-    fails("ims-loop", &[ProviderId::HuaweiIms], 5, "loop");
+    fails("ims-loop", &[huawei::IMS_ID], 5, "loop");
 }
 
 #[test]
 fn errors_that_persist_fail_with_the_api_code() {
-    fails("status:503:100", ALL, 5, "503");
+    fails("status:503:100", &all(), 5, "503");
 }
 
 #[test]
 fn several_targets_with_one_failing_print_the_rest_and_exit_partial() {
     let sim = sim_with("ims-loop");
     let mut env = Vec::new();
-    for p in ALL {
-        env.extend(sim.env(*p, Auth::Keys));
-        env.push((format!("IMGCAT_ENDPOINT_{}", p.env_suffix()), sim.url()));
+    for p in all() {
+        env.extend(sim.env(p, Auth::Keys));
+        env.push((p.endpoint_var(), sim.url()));
+        let region_var = p.provider().credentials().region_var;
+        if !env.iter().any(|(k, _)| k == region_var) {
+            env.push((region_var.into(), common::region(p).into()));
+        }
     }
-    env.push(("HUAWEICLOUD_SDK_REGION".into(), "cn-north-4".into()));
-    env.push(("TENCENTCLOUD_REGION".into(), "ap-guangzhou".into()));
-    env.push(("ZENLAYERCLOUD_ZONE".into(), "FRA-A".into()));
     let out = common::imgcat(
         &env,
         [

@@ -13,6 +13,7 @@ use std::thread;
 
 use common::{Auth, Sim, imgcat, region, stderr};
 use imgcat::providers::ProviderId;
+use imgcat::providers::{huawei, tencent, zenlayer};
 
 /// A server on 127.0.0.1 that answers every request with `respond(path)` and counts
 /// connections and keeps what they sent.
@@ -102,17 +103,17 @@ fn reply(status: &str, extra_headers: &str, body: &str) -> String {
 }
 
 const ALL: [ProviderId; 5] = [
-    ProviderId::HuaweiIms,
-    ProviderId::HuaweiWorkspace,
-    ProviderId::HuaweiCph,
-    ProviderId::TencentLegacy,
-    ProviderId::Zenlayer,
+    huawei::IMS_ID,
+    huawei::WORKSPACE_ID,
+    huawei::CPH_ID,
+    tencent::legacy::ID,
+    zenlayer::ID,
 ];
 
 fn modes(p: ProviderId) -> &'static [Auth] {
     match p {
-        ProviderId::TencentLegacy => &[Auth::Keys, Auth::Temporary],
-        ProviderId::Zenlayer => &[Auth::Keys, Auth::Token],
+        tencent::legacy::ID => &[Auth::Keys, Auth::Temporary],
+        zenlayer::ID => &[Auth::Keys, Auth::Token],
         _ => &[
             Auth::Keys,
             Auth::KeysWithProject,
@@ -133,33 +134,24 @@ fn env_at(sim: &Sim, p: ProviderId, mode: Auth, url: &str) -> Vec<(String, Strin
     env
 }
 
+/// Every secret the simulator accepts (each credential group's secret keys).
 fn secrets(sim: &Sim) -> Vec<String> {
-    let c = &sim.creds;
-    let mut v = vec![
-        c.huawei_sk.expose().to_string(),
-        c.huawei_token.expose().to_string(),
-        c.tencent_secret_key.expose().to_string(),
-        c.zenlayer_access_key_password.expose().to_string(),
-        c.zenlayer_token.expose().to_string(),
-    ];
-    v.extend(
-        c.huawei_security_token
-            .iter()
-            .map(|s| s.expose().to_string()),
-    );
-    v.extend(
-        c.tencent_session_token
-            .iter()
-            .map(|s| s.expose().to_string()),
+    let v: Vec<String> = sim.creds.secrets().iter().map(|s| s.to_string()).collect();
+    assert!(
+        v.len() >= 7,
+        "secret keys, temporary tokens included: {}",
+        v.len()
     );
     v
 }
 
 fn sim_with_tokens() -> Sim {
     let mut creds = imgcat::sim::SimCredentials::demo();
-    creds.huawei_security_token =
-        Some(imgcat::secret::Secret::new("hostile-test-security-token-1"));
-    creds.tencent_session_token = Some(imgcat::secret::Secret::new("hostile-test-session-token-2"));
+    creds.set(
+        "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+        "hostile-test-security-token-1",
+    );
+    creds.set("TENCENTCLOUD_SESSION_TOKEN", "hostile-test-session-token-2");
     Sim::start(imgcat::sim::SimConfig::new(5).credentials(creds))
 }
 
@@ -251,8 +243,8 @@ fn ims_next_links_to_another_host_are_not_followed() {
                 reply("200 OK", "", &body)
             }
         });
-        for &mode in modes(ProviderId::HuaweiIms) {
-            let env = env_at(&sim, ProviderId::HuaweiIms, mode, &hostile.url());
+        for &mode in modes(huawei::IMS_ID) {
+            let env = env_at(&sim, huawei::IMS_ID, mode, &hostile.url());
             let out = imgcat(
                 &env,
                 [

@@ -7,27 +7,18 @@ use std::collections::{BTreeSet, HashMap};
 
 use common::{Auth, Sim, list_json, stderr};
 use imgcat::providers::ProviderId;
+use imgcat::providers::{huawei, tencent, zenlayer};
 use imgcat::sim;
 
 const N: usize = 2600;
 
 /// The raw id field of each API.
 fn raw_id(p: ProviderId) -> &'static str {
-    match p {
-        ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace => "id",
-        ProviderId::HuaweiCph => "image_id",
-        ProviderId::TencentLegacy => "ImageId",
-        ProviderId::Zenlayer => "imageId",
-    }
+    sim::catalog_keys(p).0
 }
 
 fn raw_name(p: ProviderId) -> &'static str {
-    match p {
-        ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace => "name",
-        ProviderId::HuaweiCph => "image_name",
-        ProviderId::TencentLegacy => "ImageName",
-        ProviderId::Zenlayer => "imageName",
-    }
+    sim::catalog_keys(p).1
 }
 
 fn s<'a>(v: &'a serde_json::Value, k: &str) -> &'a str {
@@ -83,7 +74,7 @@ fn full_listing(p: ProviderId, modes: &[Auth]) {
 #[test]
 fn huawei_ims_lists_everything_in_every_auth_mode() {
     full_listing(
-        ProviderId::HuaweiIms,
+        huawei::IMS_ID,
         &[
             Auth::Keys,
             Auth::KeysWithProject,
@@ -96,7 +87,7 @@ fn huawei_ims_lists_everything_in_every_auth_mode() {
 #[test]
 fn huawei_workspace_lists_everything_in_every_auth_mode() {
     full_listing(
-        ProviderId::HuaweiWorkspace,
+        huawei::WORKSPACE_ID,
         &[
             Auth::Keys,
             Auth::KeysWithProject,
@@ -109,7 +100,7 @@ fn huawei_workspace_lists_everything_in_every_auth_mode() {
 #[test]
 fn huawei_cph_lists_everything_in_every_auth_mode() {
     full_listing(
-        ProviderId::HuaweiCph,
+        huawei::CPH_ID,
         &[
             Auth::Keys,
             Auth::KeysWithProject,
@@ -121,39 +112,40 @@ fn huawei_cph_lists_everything_in_every_auth_mode() {
 
 #[test]
 fn tencent_legacy_lists_everything() {
-    full_listing(ProviderId::TencentLegacy, &[Auth::Keys, Auth::Temporary]);
+    full_listing(tencent::legacy::ID, &[Auth::Keys, Auth::Temporary]);
 }
 
 #[test]
 fn zenlayer_lists_everything_with_keys_and_bearer_token() {
-    full_listing(ProviderId::Zenlayer, &[Auth::Keys, Auth::Token]);
+    full_listing(zenlayer::ID, &[Auth::Keys, Auth::Token]);
 }
 
 /// The documented visibility of a raw catalog entry.
 fn raw_visibility(p: ProviderId, v: &serde_json::Value) -> &'static str {
     match p {
-        ProviderId::HuaweiIms => match s(v, "visibility") {
+        huawei::IMS_ID => match s(v, "visibility") {
             "public" => "public",
             "shared" => "shared",
             _ => "private",
         },
-        ProviderId::HuaweiWorkspace => match s(v, "image_type") {
+        huawei::WORKSPACE_ID => match s(v, "image_type") {
             "gold" => "public",
             _ => "private",
         },
-        ProviderId::HuaweiCph => match v.get("is_public").and_then(|x| x.as_i64()) {
+        huawei::CPH_ID => match v.get("is_public").and_then(|x| x.as_i64()) {
             Some(1) => "public",
             _ => "private-or-shared",
         },
-        ProviderId::TencentLegacy => match s(v, "ImageType") {
+        tencent::legacy::ID => match s(v, "ImageType") {
             "PUBLIC_IMAGE" | "MARKET_IMAGE" => "public",
             "SHARED_IMAGE" => "shared",
             _ => "private",
         },
-        ProviderId::Zenlayer => match s(v, "imageType") {
+        zenlayer::ID => match s(v, "imageType") {
             "PUBLIC_IMAGE" => "public",
             _ => "private",
         },
+        other => panic!("{other}: no visibility mapping in this test"),
     }
 }
 
@@ -166,7 +158,7 @@ fn filters_match_exactly(p: ProviderId) {
         for img in &images {
             assert_eq!(s(img, "visibility"), vis, "{p}: {img}");
         }
-        if p != ProviderId::HuaweiCph {
+        if p != huawei::CPH_ID {
             let want = catalog_ids(p, |v| raw_visibility(p, v) == vis);
             assert_exactly_once(p, &ids(&images), &want, vis);
         } else if vis == "public" {
@@ -205,33 +197,33 @@ fn filters_match_exactly(p: ProviderId) {
 
 #[test]
 fn huawei_ims_filters() {
-    filters_match_exactly(ProviderId::HuaweiIms);
+    filters_match_exactly(huawei::IMS_ID);
 }
 
 #[test]
 fn huawei_workspace_filters() {
-    filters_match_exactly(ProviderId::HuaweiWorkspace);
+    filters_match_exactly(huawei::WORKSPACE_ID);
 }
 
 #[test]
 fn huawei_cph_filters() {
-    filters_match_exactly(ProviderId::HuaweiCph);
+    filters_match_exactly(huawei::CPH_ID);
 }
 
 #[test]
 fn tencent_legacy_filters() {
-    filters_match_exactly(ProviderId::TencentLegacy);
+    filters_match_exactly(tencent::legacy::ID);
 }
 
 #[test]
 fn zenlayer_filters() {
-    filters_match_exactly(ProviderId::Zenlayer);
+    filters_match_exactly(zenlayer::ID);
 }
 
 #[test]
 fn tencent_legacy_with_hmac_sha1_lists_everything() {
     let sim = Sim::with_images(N);
-    let p = ProviderId::TencentLegacy;
+    let p = tencent::legacy::ID;
     let (images, out) = list_json(
         &sim,
         p,
@@ -245,7 +237,7 @@ fn tencent_legacy_with_hmac_sha1_lists_everything() {
 #[test]
 fn zenlayer_region_all_covers_every_zone_from_describe_zones() {
     let sim = Sim::with_images(50);
-    let p = ProviderId::Zenlayer;
+    let p = zenlayer::ID;
     let mut env = sim.env(p, Auth::Keys);
     env.push(("IMGCAT_ENDPOINT_ZENLAYER".into(), sim.url()));
     let out = common::imgcat(

@@ -11,6 +11,14 @@ use imgcat::providers::ProviderId;
 use imgcat::sim::{SimConfig, SimCredentials};
 use serde_json::Value;
 
+fn ims_id() -> ProviderId {
+    imgcat::providers::huawei::IMS_ID
+}
+
+fn zenlayer_id() -> ProviderId {
+    imgcat::providers::zenlayer::ID
+}
+
 fn sim(args: &[&str]) -> std::process::Output {
     let mut all = vec!["--sim", "--sim-images", "300"];
     all.extend_from_slice(args);
@@ -183,7 +191,7 @@ fn where_exits_0_when_every_target_has_a_match_and_1_when_one_has_none() {
     let every = sim(&["where", "-p", "all", "--visibility", "public", "-o", "json"]);
     assert_eq!(every.status.code(), Some(0), "{}", stderr(&every));
     let rows: Vec<Value> = serde_json::from_slice(&every.stdout).unwrap_or_default();
-    assert_eq!(rows.len(), ProviderId::ALL.len(), "{}", stdout(&every));
+    assert_eq!(rows.len(), ProviderId::all().count(), "{}", stdout(&every));
     let all = json(&sim(&[
         "list",
         "-p",
@@ -214,7 +222,11 @@ fn where_exits_0_when_every_target_has_a_match_and_1_when_one_has_none() {
     let some = sim(&["where", "-p", "all", "--os-type", "android"]);
     assert_eq!(some.status.code(), Some(1), "{}", stderr(&some));
     let table = stdout(&some);
-    assert_eq!(table.lines().count(), 1 + ProviderId::ALL.len(), "{table}");
+    assert_eq!(
+        table.lines().count(),
+        1 + ProviderId::all().count(),
+        "{table}"
+    );
     assert!(table.contains("(no match)"), "{table}");
     let nd = sim(&["where", "-p", "all", "--os-type", "android", "-o", "ndjson"]);
     assert_eq!(nd.status.code(), Some(1));
@@ -222,7 +234,7 @@ fn where_exits_0_when_every_target_has_a_match_and_1_when_one_has_none() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect();
-    assert_eq!(lines.len(), ProviderId::ALL.len());
+    assert_eq!(lines.len(), ProviderId::all().count());
     assert!(lines.iter().any(|l| l["matches"] == 0));
     // A bad flag is a usage error.
     let usage = sim(&["where", "-p", "all", "-o", "csv"]);
@@ -234,7 +246,7 @@ fn env_for(sim: &Sim, providers: &[ProviderId]) -> Vec<(String, String)> {
     let mut env = Vec::new();
     for &p in providers {
         env.extend(sim.env(p, Auth::Keys));
-        env.push((format!("IMGCAT_ENDPOINT_{}", p.env_suffix()), sim.url()));
+        env.push((p.endpoint_var(), sim.url()));
     }
     env
 }
@@ -260,7 +272,7 @@ fn where_exits_with_the_error_codes_when_targets_fail() {
             .parse_faults(["status:403:100@zenlayer"])
             .unwrap_or_else(|e| panic!("{e}")),
     );
-    let both = [ProviderId::HuaweiIms, ProviderId::Zenlayer];
+    let both = [ims_id(), zenlayer_id()];
     let env = env_for(&sim, &both);
     let partial = imgcat(
         &env,
@@ -277,12 +289,12 @@ fn where_exits_with_the_error_codes_when_targets_fail() {
         stderr(&partial)
     );
 
-    let only = [ProviderId::Zenlayer];
+    let only = [zenlayer_id()];
     let auth = imgcat(&env_for(&sim, &only), with_regions(&only, &["where"]));
     assert_eq!(auth.status.code(), Some(4), "{}", stderr(&auth));
 
     // Nothing listens there: network error, exit 6.
-    let mut dead = env_for(&sim, &[ProviderId::HuaweiIms]);
+    let mut dead = env_for(&sim, &[ims_id()]);
     for (k, v) in &mut dead {
         if k.starts_with("IMGCAT_ENDPOINT_") || k == "HUAWEICLOUD_SDK_IAM_ENDPOINT" {
             *v = "http://127.0.0.1:9".into();
@@ -290,7 +302,7 @@ fn where_exits_with_the_error_codes_when_targets_fail() {
     }
     let net = imgcat(
         &dead,
-        with_regions(&[ProviderId::HuaweiIms], &["--retries", "0", "where"]),
+        with_regions(&[ims_id()], &["--retries", "0", "where"]),
     );
     assert_eq!(net.status.code(), Some(6), "{}", stderr(&net));
 }
@@ -392,7 +404,7 @@ fn wait_times_out_with_exit_9_polling_at_the_interval() {
 fn wait_polls_through_transient_errors_and_ends_on_others() {
     // The first three IMS requests answer 503: with no retries, the first polls fail and a
     // later one sees the image.
-    let ims = [ProviderId::HuaweiIms];
+    let ims = [ims_id()];
     let id = s(&first_ims_image_of(40), "id").to_string();
     let sim_503 = Sim::start(
         SimConfig::new(40)

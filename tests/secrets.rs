@@ -14,10 +14,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 
 use common::{Auth, Sim, imgcat, region, stderr, stdout};
-use imgcat::config::{self, Env};
+use imgcat::config::Env;
 use imgcat::providers::ProviderId;
-use imgcat::secret::Secret;
-use imgcat::sign::tencent_v2::SignatureMethod;
+use imgcat::providers::{huawei, tencent, zenlayer};
 use imgcat::sim::{SimConfig, SimCredentials};
 
 const IMAGES: usize = 150;
@@ -26,8 +25,14 @@ const IMAGES: usize = 150;
 fn creds(with_tokens: bool) -> SimCredentials {
     let mut c = SimCredentials::demo();
     if with_tokens {
-        c.huawei_security_token = Some(Secret::new("sim-huawei-security-token-SECRET-7f3a"));
-        c.tencent_session_token = Some(Secret::new("sim-tencent-session-token-SECRET-9c1e"));
+        c.set(
+            "HUAWEICLOUD_SDK_SECURITY_TOKEN",
+            "sim-huawei-security-token-SECRET-7f3a",
+        );
+        c.set(
+            "TENCENTCLOUD_SESSION_TOKEN",
+            "sim-tencent-session-token-SECRET-9c1e",
+        );
     }
     c
 }
@@ -35,15 +40,12 @@ fn creds(with_tokens: bool) -> SimCredentials {
 /// Every secret value configured anywhere in these tests.
 fn all_secrets() -> Vec<String> {
     let c = creds(true);
-    let mut v = vec![
-        c.huawei_sk.expose().to_string(),
-        c.huawei_token.expose().to_string(),
-        c.tencent_secret_key.expose().to_string(),
-        c.zenlayer_access_key_password.expose().to_string(),
-        c.zenlayer_token.expose().to_string(),
-    ];
-    v.extend(c.huawei_security_token.map(|s| s.expose().to_string()));
-    v.extend(c.tencent_session_token.map(|s| s.expose().to_string()));
+    let v: Vec<String> = c.secrets().iter().map(|s| s.to_string()).collect();
+    assert!(
+        v.len() >= 7,
+        "secret keys, temporary tokens included: {}",
+        v.len()
+    );
     v
 }
 
@@ -225,11 +227,7 @@ fn modes() -> Vec<(
     &'static str,
 )> {
     let mut v = Vec::new();
-    for p in [
-        ProviderId::HuaweiIms,
-        ProviderId::HuaweiWorkspace,
-        ProviderId::HuaweiCph,
-    ] {
+    for p in [huawei::IMS_ID, huawei::WORKSPACE_ID, huawei::CPH_ID] {
         v.push((p, false, Auth::Keys, &[][..], "AK/SK, project from IAM"));
         v.push((
             p,
@@ -241,7 +239,7 @@ fn modes() -> Vec<(
         v.push((p, true, Auth::Temporary, &[][..], "temporary AK/SK + token"));
         v.push((p, false, Auth::Token, &[][..], "IAM token"));
     }
-    let t = ProviderId::TencentLegacy;
+    let t = tencent::legacy::ID;
     v.push((t, false, Auth::Keys, &[][..], "keys (HmacSHA256)"));
     v.push((t, true, Auth::Temporary, &[][..], "keys + session token"));
     v.push((
@@ -251,20 +249,8 @@ fn modes() -> Vec<(
         &["--tencent-signature-method", "HmacSHA1"][..],
         "keys (HmacSHA1)",
     ));
-    v.push((
-        ProviderId::Zenlayer,
-        false,
-        Auth::Keys,
-        &[][..],
-        "access key",
-    ));
-    v.push((
-        ProviderId::Zenlayer,
-        false,
-        Auth::Token,
-        &[][..],
-        "bearer token",
-    ));
+    v.push((zenlayer::ID, false, Auth::Keys, &[][..], "access key"));
+    v.push((zenlayer::ID, false, Auth::Token, &[][..], "bearer token"));
     v
 }
 
@@ -287,11 +273,11 @@ fn no_secret_or_signature_in_logs_for_any_provider_or_auth_mode() {
             // The recorder saw what was signed or sent as a credential.
             assert!(!sent.is_empty(), "{what}: no credential seen on the wire");
             if tokens {
-                let token = match p {
-                    ProviderId::TencentLegacy => creds(true).tencent_session_token,
-                    _ => creds(true).huawei_security_token,
+                let var = match p {
+                    tencent::legacy::ID => "TENCENTCLOUD_SESSION_TOKEN",
+                    _ => "HUAWEICLOUD_SDK_SECURITY_TOKEN",
                 };
-                let token = token.map(|t| t.expose().to_string()).unwrap_or_default();
+                let token = creds(true).get(var).unwrap_or_default().to_string();
                 assert!(
                     sent.contains(&token),
                     "{what}: the token was not sent: {sent:?}"
@@ -302,7 +288,7 @@ fn no_secret_or_signature_in_logs_for_any_provider_or_auth_mode() {
             // The logs are there, and show the mask.
             let err = stderr(&out);
             assert!(err.contains(p.as_str()), "{what}: no request log on stderr");
-            if p == ProviderId::TencentLegacy {
+            if p == tencent::legacy::ID {
                 assert!(err.contains("Signature=***"), "{what}: {err}");
                 if tokens {
                     assert!(err.contains("Token=***"), "{what}: {err}");
@@ -331,9 +317,9 @@ fn wrong_credentials_exit_4_with_the_providers_error_and_no_secret() {
     for (p, tokens, mode, extra, label) in modes() {
         let sim = if tokens { &temp } else { &plain };
         let expected = match (p, mode) {
-            (ProviderId::TencentLegacy, _) => "AuthFailure.SignatureFailure",
-            (ProviderId::Zenlayer, Auth::Token) => "AUTHENTICATION_FAILED",
-            (ProviderId::Zenlayer, _) => "SIGNATURE_FAILURE",
+            (tencent::legacy::ID, _) => "AuthFailure.SignatureFailure",
+            (zenlayer::ID, Auth::Token) => "AUTHENTICATION_FAILED",
+            (zenlayer::ID, _) => "SIGNATURE_FAILURE",
             _ => "APIGW.0301",
         };
         let mut flags = vec!["--debug", "--retries", "0"];
@@ -373,23 +359,18 @@ fn debug_of_configuration_holds_no_secret() {
     let secrets = all_secrets();
     let env_of = |pairs: &[(&str, &str)]| Env::from_pairs(pairs.iter().copied());
     let (hw_sk, hw_tok, hw_sec) = (
-        c.huawei_sk.expose(),
-        c.huawei_token.expose(),
-        c.huawei_security_token
-            .as_ref()
-            .map(Secret::expose)
-            .unwrap_or_default(),
+        c.get("HUAWEICLOUD_SDK_SK").unwrap_or_default(),
+        c.get("HUAWEICLOUD_AUTH_TOKEN").unwrap_or_default(),
+        c.get("HUAWEICLOUD_SDK_SECURITY_TOKEN").unwrap_or_default(),
     );
     let (tc_key, tc_tok) = (
-        c.tencent_secret_key.expose(),
-        c.tencent_session_token
-            .as_ref()
-            .map(Secret::expose)
-            .unwrap_or_default(),
+        c.get("TENCENTCLOUD_SECRET_KEY").unwrap_or_default(),
+        c.get("TENCENTCLOUD_SESSION_TOKEN").unwrap_or_default(),
     );
     let (zl_pw, zl_tok) = (
-        c.zenlayer_access_key_password.expose(),
-        c.zenlayer_token.expose(),
+        c.get("ZENLAYERCLOUD_ACCESS_KEY_PASSWORD")
+            .unwrap_or_default(),
+        c.get("ZENLAYERCLOUD_TOKEN").unwrap_or_default(),
     );
     let mut shown: Vec<(String, String)> = Vec::new();
     let mut show = |what: &str, s: String| shown.push((what.to_string(), s));
@@ -404,29 +385,24 @@ fn debug_of_configuration_holds_no_secret() {
         ]),
         env_of(&[("HUAWEICLOUD_AUTH_TOKEN", hw_tok)]),
     ] {
-        let cfg = config::huawei(&env).unwrap_or_else(|e| panic!("huawei config: {e}"));
+        let cfg = huawei::config::from_env(&env).unwrap_or_else(|e| panic!("huawei config: {e}"));
         show("huawei", format!("{cfg:?}"));
         show("huawei", format!("{cfg:#?}"));
         show("huawei auth", format!("{:?}", cfg.auth));
     }
-    for (env, method) in [
-        (
-            env_of(&[
-                ("TENCENTCLOUD_SECRET_ID", "ID1"),
-                ("TENCENTCLOUD_SECRET_KEY", tc_key),
-            ]),
-            None,
-        ),
-        (
-            env_of(&[
-                ("TENCENTCLOUD_SECRET_ID", "ID1"),
-                ("TENCENTCLOUD_SECRET_KEY", tc_key),
-                ("TENCENTCLOUD_SESSION_TOKEN", tc_tok),
-            ]),
-            Some(SignatureMethod::HmacSha1),
-        ),
+    for env in [
+        env_of(&[
+            ("TENCENTCLOUD_SECRET_ID", "ID1"),
+            ("TENCENTCLOUD_SECRET_KEY", tc_key),
+        ]),
+        env_of(&[
+            ("TENCENTCLOUD_SECRET_ID", "ID1"),
+            ("TENCENTCLOUD_SECRET_KEY", tc_key),
+            ("TENCENTCLOUD_SESSION_TOKEN", tc_tok),
+            ("IMGCAT_TENCENT_SIGNATURE_METHOD", "HmacSHA1"),
+        ]),
     ] {
-        let cfg = config::tencent(&env, method).unwrap_or_else(|e| panic!("tencent config: {e}"));
+        let cfg = tencent::config::legacy(&env).unwrap_or_else(|e| panic!("tencent config: {e}"));
         show("tencent", format!("{cfg:?}"));
         show("tencent", format!("{cfg:#?}"));
     }
@@ -437,7 +413,8 @@ fn debug_of_configuration_holds_no_secret() {
         ]),
         env_of(&[("ZENLAYERCLOUD_TOKEN", zl_tok)]),
     ] {
-        let cfg = config::zenlayer(&env).unwrap_or_else(|e| panic!("zenlayer config: {e}"));
+        let cfg =
+            zenlayer::config::from_env(&env).unwrap_or_else(|e| panic!("zenlayer config: {e}"));
         show("zenlayer", format!("{cfg:?}"));
         show("zenlayer", format!("{cfg:#?}"));
     }
@@ -462,7 +439,6 @@ fn debug_of_configuration_holds_no_secret() {
             .unwrap_or_else(|e| panic!("http client: {e}")),
         env,
         endpoint: None,
-        tencent_method: None,
     };
     show("setup", format!("{setup:?}"));
     show("setup", format!("{setup:#?}"));

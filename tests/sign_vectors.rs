@@ -3,7 +3,10 @@
 //! Fixtures are written by `scripts/gen_vectors.py`, which drives each SDK's own signing code.
 
 use chrono::{DateTime, Utc};
-use imgcat::sign::{VerifyError, huawei, tencent_v2, zenlayer};
+use imgcat::providers::huawei::sign as huawei;
+use imgcat::providers::tencent::v2 as tencent_v2;
+use imgcat::providers::zenlayer::sign as zenlayer;
+use imgcat::sign::VerifyError;
 use serde_json::Value;
 
 fn load(name: &str) -> Vec<Value> {

@@ -4,7 +4,7 @@ mod sim_common;
 
 use std::time::{Duration, Instant};
 
-use imgcat::sim::{self, Fault, SimConfig};
+use imgcat::sim::{Fault, SimConfig};
 use serde_json::{Value, json};
 use sim_common::*;
 
@@ -26,7 +26,10 @@ async fn status_faults_hit_the_first_requests_of_each_api() {
     let (status, _, _) = hw_token_get(&sim, "/v3/projects?name=cn-north-4").await;
     assert_eq!(status, 200);
     // Tencent counts separately.
-    let key = creds().tencent_secret_key.expose().to_string();
+    let key = creds()
+        .get("TENCENTCLOUD_SECRET_KEY")
+        .unwrap_or_default()
+        .to_string();
     let now = chrono::Utc::now().timestamp();
     let (status, v) = tencent(&sim, &[], false, None, &key, now).await;
     assert_eq!(status, 503);
@@ -56,7 +59,10 @@ async fn status_faults_hit_the_first_requests_of_each_api() {
 async fn truncate_and_cut_damage_bodies() {
     let sim = start(cfg(300, &["truncate:1@ims", "cut:1@workspace"])).await;
     let url = format!("{}/v2/images?limit=100", sim.base_url());
-    let token = creds().huawei_token.expose().to_string();
+    let token = creds()
+        .get("HUAWEICLOUD_AUTH_TOKEN")
+        .unwrap_or_default()
+        .to_string();
     let resp = client()
         .get(&url)
         .header("X-Auth-Token", &token)
@@ -76,7 +82,7 @@ async fn truncate_and_cut_damage_bodies() {
     let v: Value = resp.json().await.unwrap();
     assert_eq!(v["images"].as_array().unwrap().len(), 100);
 
-    let pid = sim::huawei_project_id("cn-north-4");
+    let pid = imgcat::providers::huawei::sim::project_id("cn-north-4");
     let url = format!("{}/v2/{pid}/images", sim.base_url());
     let resp = client()
         .get(&url)
@@ -98,7 +104,7 @@ async fn truncate_and_cut_damage_bodies() {
 #[tokio::test]
 async fn latency_and_slow() {
     let sim = start(cfg(20, &["slow:400:1@cph"]).latency(Duration::from_millis(60))).await;
-    let pid = sim::huawei_project_id("cn-north-4");
+    let pid = imgcat::providers::huawei::sim::project_id("cn-north-4");
     let path = format!("/v1/{pid}/cloud-phone/phone-images");
     let t = Instant::now();
     let (status, _, _) = hw_token_get(&sim, &path).await;
@@ -177,8 +183,11 @@ async fn stats_endpoint_counts_per_api() {
 async fn junk_never_breaks_the_server() {
     let sim = start(SimConfig::new(30)).await;
     let base = sim.base_url();
-    let token = creds().huawei_token.expose().to_string();
-    let pid = sim::huawei_project_id("cn-north-4");
+    let token = creds()
+        .get("HUAWEICLOUD_AUTH_TOKEN")
+        .unwrap_or_default()
+        .to_string();
+    let pid = imgcat::providers::huawei::sim::project_id("cn-north-4");
     let gets = [
         "/v2/images?limit=%FF%FE&marker=%00".to_string(),
         "/v2/images?limit=18446744073709551616".to_string(),

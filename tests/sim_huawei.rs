@@ -3,13 +3,13 @@
 mod sim_common;
 
 use chrono::{Duration as ChronoDuration, Utc};
-use imgcat::providers::ProviderId;
+use imgcat::providers::huawei;
 use imgcat::sim::{self, SHARED_NAMES, SimConfig, UNIQUE_NAMES};
 use serde_json::Value;
 use sim_common::*;
 
 fn enc(s: &str) -> String {
-    imgcat::sign::huawei::encode_query(&[("x", s)])
+    imgcat::providers::huawei::sign::encode_query(&[("x", s)])
         .trim_start_matches("x=")
         .to_string()
 }
@@ -27,7 +27,7 @@ async fn ims_default_page_first_next_and_full_walk() {
     assert!(next.starts_with("/v2/images?marker="), "{next}");
 
     // Walk with the cap; every image exactly once, in the catalog's order, no next at the end.
-    let expected: Vec<String> = sim::catalog(ProviderId::HuaweiIms, N)
+    let expected: Vec<String> = sim::catalog(huawei::IMS_ID, N)
         .iter()
         .map(|o| o["id"].as_str().unwrap().to_string())
         .collect();
@@ -130,7 +130,7 @@ async fn ims_filters_and_next_keeps_them() {
     assert_eq!(status, 400);
 
     // id filter.
-    let one = sim::catalog(ProviderId::HuaweiIms, N)[77]["id"]
+    let one = sim::catalog(huawei::IMS_ID, N)[77]["id"]
         .as_str()
         .unwrap()
         .to_string();
@@ -162,7 +162,7 @@ async fn ims_filters_and_next_keeps_them() {
             None => break,
         }
     }
-    let expected = sim::catalog(ProviderId::HuaweiIms, N)
+    let expected = sim::catalog(huawei::IMS_ID, N)
         .iter()
         .filter(|i| i["__os_type"] == "Linux" && i["visibility"] == "public")
         .count();
@@ -192,8 +192,8 @@ async fn huawei_auth_token_and_aksk() {
         .unwrap();
     assert_eq!(resp.status().as_u16(), 401);
 
-    let ak = c.huawei_ak.as_str();
-    let sk = c.huawei_sk.expose();
+    let ak = c.get("HUAWEICLOUD_SDK_AK").unwrap_or_default();
+    let sk = c.get("HUAWEICLOUD_SDK_SK").unwrap_or_default();
     let now = Utc::now();
     let q = [("name", UNIQUE_NAMES[1]), ("limit", "10")];
     let (status, _, v) = hw_signed_get(&sim, "/v2/images", &q, ak, sk, now, &[]).await;
@@ -220,7 +220,7 @@ async fn huawei_auth_token_and_aksk() {
     assert!(v["error_msg"].as_str().unwrap().contains("expired"), "{v}");
 
     // Signed Workspace and IAM requests with the project id header as the SDK sends it.
-    let pid = sim::huawei_project_id("cn-north-4");
+    let pid = imgcat::providers::huawei::sim::project_id("cn-north-4");
     let path = format!("/v2/{pid}/images");
     let (status, _, v) = hw_signed_get(
         &sim,
@@ -250,14 +250,18 @@ async fn huawei_auth_token_and_aksk() {
 #[tokio::test]
 async fn huawei_security_token_must_match_when_configured() {
     let mut c = creds();
-    c.huawei_security_token = Some(imgcat::secret::Secret::new("temp-token-1"));
+    c.set("HUAWEICLOUD_SDK_SECURITY_TOKEN", "temp-token-1");
     let sim = sim::start(
         SimConfig::new(10).credentials(c.clone()),
         "127.0.0.1:0".parse().unwrap(),
     )
     .await
     .unwrap();
-    let (ak, sk, now) = (c.huawei_ak.as_str(), c.huawei_sk.expose(), Utc::now());
+    let (ak, sk, now) = (
+        c.get("HUAWEICLOUD_SDK_AK").unwrap_or_default(),
+        c.get("HUAWEICLOUD_SDK_SK").unwrap_or_default(),
+        Utc::now(),
+    );
     let (s, _, _) = hw_signed_get(
         &sim,
         "/v2/images",
@@ -307,8 +311,11 @@ async fn glance_versions_and_iam_projects() {
     let id = p[0]["id"].as_str().unwrap();
     assert_eq!(id.len(), 32);
     assert!(id.bytes().all(|b| b.is_ascii_hexdigit()));
-    assert_eq!(id, sim::huawei_project_id("cn-north-4"));
-    assert_ne!(id, sim::huawei_project_id("ap-southeast-1"));
+    assert_eq!(id, imgcat::providers::huawei::sim::project_id("cn-north-4"));
+    assert_ne!(
+        id,
+        imgcat::providers::huawei::sim::project_id("ap-southeast-1")
+    );
     assert!(v["links"]["self"].is_string());
     let (_, _, v) = hw_token_get(&sim, "/v3/projects?name=mars-1").await;
     assert_eq!(v["projects"].as_array().unwrap().len(), 0);
@@ -323,7 +330,7 @@ async fn glance_versions_and_iam_projects() {
 #[tokio::test]
 async fn workspace_offset_paging_caps_and_filters() {
     let sim = start(SimConfig::new(N)).await;
-    let pid = sim::huawei_project_id("cn-north-4");
+    let pid = imgcat::providers::huawei::sim::project_id("cn-north-4");
     let (status, _, v) = hw_token_get(&sim, &format!("/v2/{pid}/images")).await;
     assert_eq!(status, 200);
     assert_eq!(v["total_count"], N);
@@ -345,7 +352,7 @@ async fn workspace_offset_paging_caps_and_filters() {
             hw_token_get(&sim, &format!("/v2/{pid}/images?offset={offset}&limit=100")).await;
         got.extend(ids(&v["images"], "id"));
     }
-    let expected: Vec<String> = sim::catalog(ProviderId::HuaweiWorkspace, N)
+    let expected: Vec<String> = sim::catalog(huawei::WORKSPACE_ID, N)
         .iter()
         .map(|o| o["id"].as_str().unwrap().to_string())
         .collect();
@@ -358,7 +365,7 @@ async fn workspace_offset_paging_caps_and_filters() {
         ("os_type=Windows", "os_type", "Windows"),
     ] {
         let (_, _, v) = hw_token_get(&sim, &format!("/v2/{pid}/images?{q}&limit=100")).await;
-        let expected = sim::catalog(ProviderId::HuaweiWorkspace, N)
+        let expected = sim::catalog(huawei::WORKSPACE_ID, N)
             .iter()
             .filter(|i| i[key] == want)
             .count();
@@ -379,7 +386,7 @@ async fn workspace_offset_paging_caps_and_filters() {
 #[tokio::test]
 async fn cph_one_response_types_and_optional_paging() {
     let sim = start(SimConfig::new(N)).await;
-    let pid = sim::huawei_project_id("cn-north-4");
+    let pid = imgcat::providers::huawei::sim::project_id("cn-north-4");
     let base = format!("/v1/{pid}/cloud-phone/phone-images");
     let (status, _, v) = hw_token_get(&sim, &base).await;
     assert_eq!(status, 200);
@@ -439,13 +446,13 @@ async fn ims_signed_walk_follows_next_links_verbatim() {
         // Sign the URL exactly as the server wrote it (unsorted, its own encoding).
         let url = url::Url::parse(&format!("{}{}", sim.base_url(), link)).unwrap();
         let headers = [("Content-Type", "application/json")];
-        let signed = imgcat::sign::huawei::sign(
+        let signed = imgcat::providers::huawei::sign::sign(
             "GET",
             &url,
             &headers,
             b"",
-            &c.huawei_ak,
-            c.huawei_sk.expose(),
+            c.get("HUAWEICLOUD_SDK_AK").unwrap_or_default(),
+            c.get("HUAWEICLOUD_SDK_SK").unwrap_or_default(),
             Utc::now(),
         );
         let resp = client()
@@ -465,7 +472,7 @@ async fn ims_signed_walk_follows_next_links_verbatim() {
             None => break,
         }
     }
-    let want = sim::catalog(ProviderId::HuaweiIms, N)
+    let want = sim::catalog(huawei::IMS_ID, N)
         .iter()
         .filter(|i| i["visibility"] == "private" && i["name"] == SHARED_NAMES[1])
         .count();

@@ -5,7 +5,8 @@ mod sim_common;
 
 use chrono::Utc;
 use imgcat::providers::ProviderId;
-use imgcat::sign::tencent_v2::SignatureMethod;
+use imgcat::providers::tencent::v2::SignatureMethod;
+use imgcat::providers::{tencent, zenlayer};
 use imgcat::sim::{self, SHARED_NAMES, SimConfig, UNIQUE_NAMES};
 use serde_json::{Value, json};
 use sim_common::*;
@@ -40,7 +41,7 @@ async fn tencent_default_page_caps_and_walk() {
         assert_eq!(v["Response"]["TotalCount"], N);
         got.extend(ids(&v["Response"]["ImageSet"], "ImageId"));
     }
-    assert_eq!(got, catalog_ids(ProviderId::TencentLegacy, "ImageId"));
+    assert_eq!(got, catalog_ids(tencent::legacy::ID, "ImageId"));
 }
 
 #[tokio::test]
@@ -57,7 +58,7 @@ async fn tencent_filters_ids_and_parameter_errors() {
         ],
     )
     .await;
-    let cat = sim::catalog(ProviderId::TencentLegacy, N);
+    let cat = sim::catalog(tencent::legacy::ID, N);
     let want = cat
         .iter()
         .filter(|i| i["ImageType"] == "PRIVATE_IMAGE" || i["ImageType"] == "SHARED_IMAGE")
@@ -123,7 +124,10 @@ async fn tencent_filters_ids_and_parameter_errors() {
 #[tokio::test]
 async fn tencent_signatures_post_sha1_and_auth_errors() {
     let sim = start(SimConfig::new(100)).await;
-    let key = creds().tencent_secret_key.expose().to_string();
+    let key = creds()
+        .get("TENCENTCLOUD_SECRET_KEY")
+        .unwrap_or_default()
+        .to_string();
     let now = Utc::now().timestamp();
     // POST form body, HmacSHA1 by default (no SignatureMethod), hard characters in a value.
     let (status, v) = tencent(
@@ -205,7 +209,7 @@ async fn zenlayer_describe_images_paging_and_errors() {
         .await;
         got.extend(ids(&v["response"]["dataSet"], "imageId"));
     }
-    assert_eq!(got, catalog_ids(ProviderId::Zenlayer, "imageId"));
+    assert_eq!(got, catalog_ids(zenlayer::ID, "imageId"));
 
     let (status, v) = zl_bearer(
         &sim,
@@ -244,7 +248,7 @@ async fn zenlayer_describe_images_paging_and_errors() {
         set.iter()
             .all(|i| i["imageType"] == "CUSTOM_IMAGE" && i["osType"] == "windows")
     );
-    let cat = sim::catalog(ProviderId::Zenlayer, N);
+    let cat = sim::catalog(zenlayer::ID, N);
     let want: Vec<&Value> = cat
         .iter()
         .filter(|i| i["imageStatus"] != "AVAILABLE")
@@ -286,7 +290,10 @@ async fn zenlayer_zones_and_auth() {
     let (status, _) = zl_bearer(&sim, "RebootInstances", &json!({})).await;
     assert_eq!(status, 400);
 
-    let pw = creds().zenlayer_access_key_password.expose().to_string();
+    let pw = creds()
+        .get("ZENLAYERCLOUD_ACCESS_KEY_PASSWORD")
+        .unwrap_or_default()
+        .to_string();
     let body = json!({"zoneId": "FRA-A", "imageName": UNIQUE_NAMES[0]});
     let (status, v) = zl_signed(&sim, "DescribeImages", &body, &pw).await;
     assert_eq!(status, 200, "{v}");

@@ -1,8 +1,8 @@
 //! CPH `phone-images` answers, for each visibility asked for.
 #![no_main]
 
+use imgcat::providers::huawei;
 use imgcat::model::Visibility;
-use imgcat::providers::ProviderId;
 use imgcat::providers::huawei::decoders;
 use imgcat_fuzz::{CPH_FIELDS, answer, consume, objects, or_any, target};
 use libfuzzer_sys::{arbitrary::Unstructured, fuzz_target};
@@ -19,6 +19,6 @@ fuzz_target!(|data: &[u8]| {
     }) else {
         return;
     };
-    let t = target(ProviderId::HuaweiCph, "cn-east-3");
+    let t = target(huawei::CPH_ID, "cn-east-3");
     consume(&t, decoders::cph_answer(&t, asked, a));
 });

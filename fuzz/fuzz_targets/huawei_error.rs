@@ -1,7 +1,7 @@
 //! Huawei error bodies (`error_code`/`error_msg`, Glance's `error{code,message}`, anything).
 #![no_main]
 
-use imgcat::providers::ProviderId;
+use imgcat::providers::huawei;
 use imgcat::providers::huawei::api_error;
 use imgcat_fuzz::{ENVELOPE_FIELDS, answer, consume, object, string, target, value};
 use libfuzzer_sys::{arbitrary::Unstructured, fuzz_target};
@@ -20,7 +20,7 @@ fuzz_target!(|data: &[u8]| {
     }) else {
         return;
     };
-    let t = target(ProviderId::HuaweiIms, "cn-north-4");
+    let t = target(huawei::IMS_ID, "cn-north-4");
     let rid = a.header("x-request-id").map(str::to_string);
     let e = api_error(&t, &a, rid);
     consume(&t, Err(e));

@@ -5,7 +5,7 @@
 use arbitrary::Arbitrary;
 use chrono::{DateTime, Utc};
 use http::{HeaderMap, HeaderName, HeaderValue};
-use imgcat::sign::huawei;
+use imgcat::providers::huawei::sign as huawei;
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]

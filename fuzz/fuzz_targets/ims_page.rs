@@ -1,7 +1,7 @@
 //! IMS `GET /v2/images` answers: no panic, images keep their invariants.
 #![no_main]
 
-use imgcat::providers::ProviderId;
+use imgcat::providers::huawei;
 use imgcat::providers::huawei::decoders;
 use imgcat_fuzz::{IMS_FIELDS, answer, consume, objects, or_any, target, value};
 use libfuzzer_sys::{arbitrary::Unstructured, fuzz_target};
@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     }) else {
         return;
     };
-    let t = target(ProviderId::HuaweiIms, "cn-north-4");
+    let t = target(huawei::IMS_ID, "cn-north-4");
     let result = decoders::ims_page(&t, a).map(|p| {
         if let Some(n) = &p.next {
             assert!(!n.is_empty());

@@ -2,8 +2,8 @@
 //! form, non-200 answers.
 #![no_main]
 
-use imgcat::providers::ProviderId;
-use imgcat::providers::tencent_legacy::TencentLegacy;
+use imgcat::providers::tencent;
+use imgcat::providers::tencent::TencentLegacy;
 use imgcat_fuzz::{
     ENVELOPE_FIELDS, TENCENT_FIELDS, answer, consume, objects, or_any, string, target,
 };
@@ -47,6 +47,6 @@ fuzz_target!(|data: &[u8]| {
     }) else {
         return;
     };
-    let t = target(ProviderId::TencentLegacy, "ap-guangzhou");
+    let t = target(tencent::legacy::ID, "ap-guangzhou");
     consume(&t, TencentLegacy::decode(&t, a).map(|p| p.items));
 });

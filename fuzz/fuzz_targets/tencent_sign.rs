@@ -3,7 +3,7 @@
 #![no_main]
 
 use arbitrary::Arbitrary;
-use imgcat::sign::tencent_v2::{self, SignatureMethod};
+use imgcat::providers::tencent::v2::{self as tencent_v2, SignatureMethod};
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]

@@ -1,7 +1,7 @@
 //! Workspace `GET /v2/{project_id}/images` answers.
 #![no_main]
 
-use imgcat::providers::ProviderId;
+use imgcat::providers::huawei;
 use imgcat::providers::huawei::decoders;
 use imgcat_fuzz::{WORKSPACE_FIELDS, answer, consume, objects, or_any, target};
 use libfuzzer_sys::{arbitrary::Unstructured, fuzz_target};
@@ -16,6 +16,6 @@ fuzz_target!(|data: &[u8]| {
     }) else {
         return;
     };
-    let t = target(ProviderId::HuaweiWorkspace, "cn-north-4");
+    let t = target(huawei::WORKSPACE_ID, "cn-north-4");
     consume(&t, decoders::workspace_page(&t, a).map(|p| p.items));
 });

@@ -1,7 +1,7 @@
 //! Zenlayer DescribeImages and DescribeZones answers, and the error form.
 #![no_main]
 
-use imgcat::providers::ProviderId;
+use imgcat::providers::zenlayer;
 use imgcat::providers::zenlayer::Zenlayer;
 use imgcat_fuzz::{ZENLAYER_FIELDS, answer, consume, objects, or_any, string, target};
 use libfuzzer_sys::{arbitrary::Unstructured, fuzz_target};
@@ -33,13 +33,13 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     if zones {
-        let t = target(ProviderId::Zenlayer, "all");
+        let t = target(zenlayer::ID, "all");
         match Zenlayer::decode_zones(&t, a) {
             Ok(z) => assert!(z.iter().all(|z| !z.is_empty())),
             Err(e) => consume(&t, Err(e)),
         }
     } else {
-        let t = target(ProviderId::Zenlayer, "FRA-A");
+        let t = target(zenlayer::ID, "FRA-A");
         consume(&t, Zenlayer::decode_images(&t, a).map(|p| p.items));
     }
 });

@@ -3,7 +3,7 @@
 
 use arbitrary::Arbitrary;
 use http::{HeaderMap, HeaderName, HeaderValue};
-use imgcat::sign::zenlayer;
+use imgcat::providers::zenlayer::sign as zenlayer;
 use libfuzzer_sys::fuzz_target;
 
 #[derive(Arbitrary, Debug)]

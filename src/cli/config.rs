@@ -10,38 +10,29 @@ use super::{FormatArgs, GlobalArgs, InfoFormat};
 use crate::error::{Result, exit};
 use crate::http::redact::MASK;
 
-/// Every variable imgcat reads, and whether its value is secret.
-pub const VARIABLES: &[(&str, bool)] = &[
-    ("HUAWEICLOUD_SDK_AK", false),
-    ("HUAWEICLOUD_SDK_SK", true),
-    ("HUAWEICLOUD_SDK_SECURITY_TOKEN", true),
-    ("HUAWEICLOUD_AUTH_TOKEN", true),
-    ("HUAWEICLOUD_SDK_PROJECT_ID", false),
-    ("HUAWEICLOUD_SDK_REGION", false),
-    ("HUAWEICLOUD_SDK_IAM_ENDPOINT", false),
-    ("TENCENTCLOUD_SECRET_ID", false),
-    ("TENCENTCLOUD_SECRET_KEY", true),
-    ("TENCENTCLOUD_SESSION_TOKEN", true),
-    ("TENCENTCLOUD_REGION", false),
-    ("IMGCAT_TENCENT_SIGNATURE_METHOD", false),
-    ("ZENLAYERCLOUD_ACCESS_KEY_ID", false),
-    ("ZENLAYERCLOUD_ACCESS_KEY_PASSWORD", true),
-    ("ZENLAYERCLOUD_TOKEN", true),
-    ("ZENLAYERCLOUD_ZONE", false),
-    ("IMGCAT_ENDPOINT_HUAWEI_IMS", false),
-    ("IMGCAT_ENDPOINT_HUAWEI_WORKSPACE", false),
-    ("IMGCAT_ENDPOINT_HUAWEI_CPH", false),
-    ("IMGCAT_ENDPOINT_TENCENT_LEGACY", false),
-    ("IMGCAT_ENDPOINT_ZENLAYER", false),
-];
+/// Every variable imgcat reads, and whether its value is secret: each credential group's keys
+/// (registry order), then each provider's `IMGCAT_ENDPOINT_<ID>`.
+pub fn variables() -> Vec<(String, bool)> {
+    let mut out: Vec<(String, bool)> = Vec::new();
+    for g in crate::providers::credential_groups() {
+        for k in g.keys {
+            out.push((k.env.to_string(), k.secret));
+        }
+    }
+    for p in crate::providers::ProviderId::all() {
+        out.push((p.endpoint_var(), false));
+    }
+    out
+}
 
 /// Prints the effective configuration.
 pub fn show(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
     let (env, profile) = runtime::process_env(global)?;
     let mut rows: Vec<(String, String, String)> = Vec::new();
-    for (name, secret) in VARIABLES {
+    for (name, secret) in variables() {
+        let name = name.as_str();
         if let Some(value) = env.get(name) {
-            let shown = if *secret {
+            let shown = if secret {
                 MASK.to_string()
             } else {
                 value.to_string()

@@ -9,7 +9,7 @@ use super::runtime;
 use super::{Cli, CompletionsArgs, FormatArgs, GlobalArgs, InfoFormat, RegionsArgs};
 use crate::config;
 use crate::error::{Error, Result, exit};
-use crate::providers::{self, ProviderId, Setup, about, regions};
+use crate::providers::{self, About, ProviderId, REGISTRY, Setup};
 
 fn table(header: &[&str]) -> Table {
     let mut t = Table::new();
@@ -20,14 +20,9 @@ fn table(header: &[&str]) -> Table {
 /// `imgcat providers`.
 pub fn providers(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
     let (env, _) = runtime::process_env(global)?;
-    let rows: Vec<(about::About, bool)> = ProviderId::ALL
+    let rows: Vec<(About, bool)> = REGISTRY
         .iter()
-        .map(|p| {
-            (
-                about::about(*p),
-                global.sim || config::has_credentials(*p, &env),
-            )
-        })
+        .map(|p| (p.about(), global.sim || p.configured(&env)))
         .collect();
     let mut out = std::io::stdout().lock();
     match args.output {
@@ -68,36 +63,38 @@ pub fn providers(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
     Ok(exit::OK)
 }
 
-/// `imgcat regions --provider P`. Zenlayer's zones come from DescribeZones when credentials are
-/// configured (or under `--sim`); the others' from the official SDKs' region lists.
+/// `imgcat regions --provider P`. A provider whose regions come from its API
+/// ([`RegionPolicy::all_from`]) asks it when credentials are configured (or under `--sim`);
+/// otherwise, and for the others, the list is the official SDK's.
+///
+/// [`RegionPolicy::all_from`]: crate::providers::RegionPolicy::all_from
 pub async fn regions(global: &GlobalArgs, args: &RegionsArgs) -> Result<i32> {
     let p: ProviderId = args.provider.parse().map_err(Error::Usage)?;
-    let list: Vec<String> = if p == ProviderId::Zenlayer {
-        let run_env = runtime::run_env(global).await?;
-        match config::zenlayer(&run_env.env) {
-            Ok(_) => {
+    let policy = p.provider().regions();
+    let known = || policy.known.iter().map(|s| s.to_string()).collect();
+    let list: Vec<String> = match policy.all_from {
+        Some(call) => {
+            let run_env = runtime::run_env(global).await?;
+            if p.provider().configured(&run_env.env) {
                 let setup = Setup {
                     http: runtime::http_client(global, &run_env)?,
                     env: run_env.env.clone(),
                     endpoint: None,
-                    tencent_method: None,
                 };
                 let adapters = providers::build(&[p], &setup)?;
                 match adapters.first() {
                     Some(a) => a.expand_regions(vec!["all".into()]).await?,
                     None => Vec::new(),
                 }
-            }
-            Err(_) => {
+            } else {
                 eprintln!(
-                    "imgcat: zenlayer publishes no zone list; these are the zones imgcat knows. Set {} to ask DescribeZones",
+                    "imgcat: {p} publishes no full region list offline; these are the ones imgcat knows. Set {} to ask {call}",
                     config::credential_vars(p)
                 );
-                regions::regions(p).iter().map(|s| s.to_string()).collect()
+                known()
             }
         }
-    } else {
-        regions::regions(p).iter().map(|s| s.to_string()).collect()
+        None => known(),
     };
     let mut out = std::io::stdout().lock();
     match args.format.output {

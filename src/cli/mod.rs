@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod config;
+pub mod flags;
 pub mod info;
 pub mod list;
 pub mod progress;
@@ -20,12 +21,13 @@ use crate::model::{Arch, OsType, Status};
 use crate::output::Format;
 use crate::query::{OsVersion, VisibilityFilter};
 
-const EXAMPLES: &str = "\
-Examples:
-  imgcat --sim list --provider all
-  imgcat list --provider huawei-ims --region cn-north-4 --visibility public
-  imgcat list --provider all --output json | jq '.[] | select(.os_family == \"ubuntu\")'
-  imgcat sim serve --port 8080 --images 2600";
+const EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  imgcat --sim list --provider all\n",
+    "  imgcat list --provider huawei-ims --region cn-north-4 --visibility public\n",
+    "  imgcat list --provider all --output json | jq '.[] | select(.os_family == \"ubuntu\")'\n",
+    "  imgcat sim serve --port 8080 --images 2600",
+);
 
 /// List the machine images of several clouds through one interface.
 #[derive(Debug, Parser)]
@@ -76,9 +78,9 @@ pub struct GlobalArgs {
     /// Retries of a transient failure (429, 5xx, connection errors, rate limits).
     #[arg(long, global = true, value_name = "N", default_value_t = 3)]
     pub retries: u32,
-    /// Tencent API 2.0 signature method [env: IMGCAT_TENCENT_SIGNATURE_METHOD] (HmacSHA256 when unset).
-    #[arg(long, global = true, value_name = "METHOD", value_parser = crate::config::parse_signature_method)]
-    pub tencent_signature_method: Option<crate::sign::tencent_v2::SignatureMethod>,
+    /// The flags providers declare (each stands for an environment variable).
+    #[command(flatten)]
+    pub provider_flags: flags::ProviderFlags,
 }
 
 /// Subcommands.
@@ -115,17 +117,19 @@ pub enum Command {
     Sim(SimCommand),
 }
 
-const LIST_EXAMPLES: &str = "\
-Examples:
-  imgcat list -p huawei-ims -r cn-north-4 --visibility public
-  imgcat list -p all -o json | jq '.[] | select(.os_family == \"ubuntu\")'
-  imgcat list -p zenlayer -r all --os ubuntu --arch x86_64 --sort-by created_at:desc --limit 5
-  imgcat list -p tencent-legacy -r ap-guangzhou --columns id,name,os_version -o csv";
+const LIST_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  imgcat list -p huawei-ims -r cn-north-4 --visibility public\n",
+    "  imgcat list -p all -o json | jq '.[] | select(.os_family == \"ubuntu\")'\n",
+    "  imgcat list -p zenlayer -r all --os ubuntu --arch x86_64 --sort-by created_at:desc --limit 5\n",
+    "  imgcat list -p tencent-legacy -r ap-guangzhou --columns id,name,os_version -o csv",
+);
 
-const CHECK_EXAMPLES: &str = "\
-Examples:
-  imgcat check -p zenlayer -r FRA-A --name \"Ubuntu Server 22.04 LTS x86 64-bit\"
-  imgcat check -p huawei-ims -r cn-north-4 --id 0328c25e-c840-4496-81ac-c4e01b214b1f --status available";
+const CHECK_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  imgcat check -p zenlayer -r FRA-A --name \"Ubuntu Server 22.04 LTS x86 64-bit\"\n",
+    "  imgcat check -p huawei-ims -r cn-north-4 --id 0328c25e-c840-4496-81ac-c4e01b214b1f --status available",
+);
 
 const WHERE_EXAMPLES: &str = "\
 Examples:
@@ -140,13 +144,14 @@ Examples:
 /// Which providers and regions.
 #[derive(Debug, Args, Clone)]
 pub struct TargetArgs {
-    /// Provider id (repeatable): huawei-ims, huawei-workspace, huawei-cph, tencent-legacy,
-    /// zenlayer, or all (every provider with credentials configured; every provider under --sim).
-    #[arg(long = "provider", short = 'p', value_name = "ID", required = true)]
+    /// Provider id (repeatable), or all (every provider with credentials configured; every
+    /// provider under --sim).
+    #[arg(long = "provider", short = 'p', value_name = "ID", required = true,
+          help = provider_help(), long_help = provider_help())]
     pub providers: Vec<String>,
-    /// Region or zone (repeatable). Default: HUAWEICLOUD_SDK_REGION, TENCENTCLOUD_REGION,
-    /// ZENLAYERCLOUD_ZONE. Zenlayer takes `all` (every zone, from DescribeZones).
-    #[arg(long = "region", short = 'r', value_name = "REGION")]
+    /// Region or zone (repeatable).
+    #[arg(long = "region", short = 'r', value_name = "REGION",
+          help = region_help(), long_help = region_help())]
     pub regions: Vec<String>,
     /// Replace the provider's base URL (scheme, host, port); only with one provider.
     /// Per provider: IMGCAT_ENDPOINT_<ID> (e.g. IMGCAT_ENDPOINT_HUAWEI_IMS).
@@ -379,6 +384,41 @@ pub enum ConfigCommand {
     Show(FormatArgs),
 }
 
+/// The help of `--provider`: the registry's ids.
+fn provider_help() -> String {
+    let ids: Vec<&str> = crate::providers::ProviderId::all()
+        .map(|p| p.as_str())
+        .collect();
+    format!(
+        "Provider id (repeatable): {}, or all (every provider with credentials configured; every provider under --sim)",
+        ids.join(", ")
+    )
+}
+
+/// The help of `--region`: each credential group's region variable, and who takes `all`.
+fn region_help() -> String {
+    let vars: Vec<&str> = crate::providers::credential_groups()
+        .iter()
+        .map(|g| g.region_var)
+        .collect();
+    let all: Vec<String> = crate::providers::REGISTRY
+        .iter()
+        .filter_map(|p| {
+            p.regions()
+                .all_from
+                .map(|call| format!("{} ({call})", p.id()))
+        })
+        .collect();
+    let mut help = format!("Region or zone (repeatable). Default: {}.", vars.join(", "));
+    if !all.is_empty() {
+        help.push_str(&format!(
+            " `all` asks the API for every region of: {}",
+            all.join(", ")
+        ));
+    }
+    help
+}
+
 fn parse_enum<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> {
     s.parse()
 }
@@ -417,7 +457,7 @@ pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 /// `imgcat sim ...`.
 #[derive(Debug, Subcommand)]
 pub enum SimCommand {
-    /// Serve the five APIs on a loopback port until interrupted.
+    /// Serve every provider's API on a loopback port until interrupted.
     Serve(SimServeArgs),
 }
 

@@ -11,7 +11,7 @@ use crate::config::{self, Env};
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, HttpOptions};
 use crate::listing::Job;
-use crate::providers::{self, Adapter, ProviderId, Setup, regions};
+use crate::providers::{self, Adapter, ProviderId, Setup};
 use crate::sim::{self, SimCredentials, SimHandle};
 
 /// Sets up request logging on stderr for the verbosity asked for.
@@ -70,9 +70,11 @@ pub struct RunEnv {
     pub profile_concurrency: Option<u16>,
 }
 
-/// The process environment with the profile filling in what it does not set.
+/// The process environment with the provider flags set over it and the profile filling in
+/// what neither sets.
 pub fn process_env(global: &GlobalArgs) -> Result<(Env, Option<crate::profile::Profile>)> {
     let mut env = Env::from_process();
+    global.provider_flags.apply(&mut env);
     let profile = crate::profile::load(&env, global.profile.as_deref())?;
     if let Some(p) = &profile {
         env.fill_from(
@@ -85,11 +87,7 @@ pub fn process_env(global: &GlobalArgs) -> Result<(Env, Option<crate::profile::P
 
 /// The demo region of each provider under `--sim`.
 pub fn sim_default_region(p: ProviderId) -> &'static str {
-    match p {
-        ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace | ProviderId::HuaweiCph => "cn-north-4",
-        ProviderId::TencentLegacy => "ap-guangzhou",
-        ProviderId::Zenlayer => "FRA-A",
-    }
+    p.provider().sim_region()
 }
 
 /// Builds the run's environment, starting the simulator for `--sim`.
@@ -102,7 +100,8 @@ pub async fn run_env(global: &GlobalArgs) -> Result<RunEnv> {
             profile_concurrency: profile.and_then(|p| p.concurrency),
         });
     }
-    let process = Env::from_process();
+    let mut process = Env::from_process();
+    global.provider_flags.apply(&mut process);
     let creds = SimCredentials::demo();
     let handle = sim::start(
         sim::SimConfig::new(global.sim_images).credentials(creds.clone()),
@@ -110,38 +109,7 @@ pub async fn run_env(global: &GlobalArgs) -> Result<RunEnv> {
     )
     .await
     .map_err(|e| Error::Config(format!("--sim: cannot start the simulator: {e}")))?;
-    let url = handle.base_url();
-    let mut pairs: Vec<(String, String)> = vec![
-        ("HUAWEICLOUD_SDK_AK".into(), creds.huawei_ak.clone()),
-        ("HUAWEICLOUD_SDK_SK".into(), creds.huawei_sk.expose().into()),
-        ("HUAWEICLOUD_SDK_IAM_ENDPOINT".into(), url.clone()),
-        (
-            "TENCENTCLOUD_SECRET_ID".into(),
-            creds.tencent_secret_id.clone(),
-        ),
-        (
-            "TENCENTCLOUD_SECRET_KEY".into(),
-            creds.tencent_secret_key.expose().into(),
-        ),
-        (
-            "ZENLAYERCLOUD_ACCESS_KEY_ID".into(),
-            creds.zenlayer_access_key_id.clone(),
-        ),
-        (
-            "ZENLAYERCLOUD_ACCESS_KEY_PASSWORD".into(),
-            creds.zenlayer_access_key_password.expose().into(),
-        ),
-    ];
-    for p in ProviderId::ALL {
-        pairs.push((format!("IMGCAT_ENDPOINT_{}", p.env_suffix()), url.clone()));
-        let var = config::region_var(*p);
-        if let Some(r) = process.get(var) {
-            pairs.push((var.into(), r.into()));
-        }
-    }
-    if let Some(m) = process.get("IMGCAT_TENCENT_SIGNATURE_METHOD") {
-        pairs.push(("IMGCAT_TENCENT_SIGNATURE_METHOD".into(), m.into()));
-    }
+    let pairs = creds.sim_env(&handle.base_url(), &process);
     Ok(RunEnv {
         env: Env::from_pairs(pairs),
         sim: Some(handle),
@@ -154,15 +122,18 @@ pub fn select_providers(given: &[String], env: &Env, sim: bool) -> Result<Vec<Pr
     let mut out: Vec<ProviderId> = Vec::new();
     for g in given {
         let picked: Vec<ProviderId> = if g == "all" {
-            let ps: Vec<ProviderId> = ProviderId::ALL
-                .iter()
-                .copied()
+            let ps: Vec<ProviderId> = ProviderId::all()
                 .filter(|p| sim || config::has_credentials(*p, env))
                 .collect();
             if ps.is_empty() {
-                return Err(Error::Config(
-                    "--provider all: no provider has credentials configured; set HUAWEICLOUD_SDK_AK/HUAWEICLOUD_SDK_SK, TENCENTCLOUD_SECRET_ID/TENCENTCLOUD_SECRET_KEY or ZENLAYERCLOUD_ACCESS_KEY_ID/ZENLAYERCLOUD_ACCESS_KEY_PASSWORD (or try --sim)".into(),
-                ));
+                let hints: Vec<&str> = providers::credential_groups()
+                    .iter()
+                    .map(|g| g.hint)
+                    .collect();
+                return Err(Error::Config(format!(
+                    "--provider all: no provider has credentials configured; set {} (or try --sim)",
+                    hints.join("; or ")
+                )));
             }
             ps
         } else {
@@ -177,33 +148,15 @@ pub fn select_providers(given: &[String], env: &Env, sim: bool) -> Result<Vec<Pr
     Ok(out)
 }
 
-/// Whether `r` is a region of `p`. Zenlayer publishes no zone list (its SDK has none either):
-/// any zone-shaped id (`FRA-A`) is taken and the API says whether it exists; `all` asks
-/// DescribeZones.
+/// Whether `r` is a region of `p` (its registry entry's [`RegionPolicy`]).
+///
+/// [`RegionPolicy`]: crate::providers::RegionPolicy
 pub fn is_region_of(p: ProviderId, r: &str) -> bool {
-    match p {
-        ProviderId::Zenlayer => {
-            r == "all"
-                || (!r.is_empty()
-                    && r.split('-').all(|part| {
-                        !part.is_empty()
-                            && part
-                                .chars()
-                                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
-                    }))
-        }
-        _ => regions::regions(p).contains(&r),
-    }
+    p.provider().regions().accepts(r)
 }
 
 fn valid_list(p: ProviderId) -> String {
-    match p {
-        ProviderId::Zenlayer => format!(
-            "zone ids such as {} (`imgcat regions -p zenlayer` asks DescribeZones), or all",
-            regions::regions(p).join(", ")
-        ),
-        _ => regions::regions(p).join(", "),
-    }
+    p.provider().regions().valid_hint(p)
 }
 
 /// The regions to list for `p`: the `--region` values valid for it, else its environment
@@ -313,7 +266,6 @@ pub async fn plan(global: &GlobalArgs, target: &super::TargetArgs) -> Result<Pla
         http: http_client(global, &run_env)?,
         env: run_env.env.clone(),
         endpoint: target.endpoint.clone(),
-        tencent_method: global.tencent_signature_method,
     };
     let jobs = jobs(&providers, &target.regions, &run_env, &setup).await?;
     Ok(Plan { run_env, jobs })

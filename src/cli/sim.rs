@@ -22,8 +22,12 @@ pub async fn serve(args: &SimServeArgs) -> Result<i32> {
                 args.port
             ))
         })?;
+    let ids: Vec<&str> = crate::providers::ProviderId::all()
+        .map(|p| p.as_str())
+        .collect();
     eprintln!(
-        "imgcat sim: serving huawei-ims, huawei-workspace, huawei-cph, tencent-legacy, zenlayer and IAM on {} ({} images per provider); Ctrl-C stops",
+        "imgcat sim: serving {} and their discovery APIs on {} ({} images per provider); Ctrl-C stops",
+        ids.join(", "),
         handle.base_url(),
         args.images
     );

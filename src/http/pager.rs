@@ -280,7 +280,9 @@ mod tests {
 
     fn t() -> Target {
         Target {
-            provider: ProviderId::HuaweiWorkspace,
+            provider: ProviderId::all()
+                .next()
+                .unwrap_or_else(|| panic!("empty registry")),
             region: "r".into(),
         }
     }
@@ -289,7 +291,9 @@ mod tests {
         range
             .map(|i| {
                 Image::new(
-                    ProviderId::HuaweiWorkspace,
+                    ProviderId::all()
+                        .next()
+                        .unwrap_or_else(|| panic!("empty registry")),
                     "r",
                     format!("id{i}"),
                     "n".into(),

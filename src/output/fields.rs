@@ -258,7 +258,14 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_match_json_keys() {
-        let image = Image::new(ProviderId::Zenlayer, "FRA-A", "img-1".into(), "n".into());
+        let image = Image::new(
+            ProviderId::all()
+                .next()
+                .unwrap_or_else(|| panic!("empty registry")),
+            "FRA-A",
+            "img-1".into(),
+            "n".into(),
+        );
         let json = serde_json::to_value(&image).unwrap_or_default();
         for field in Field::ALL {
             assert_eq!(field.name().parse::<Field>(), Ok(*field));
@@ -304,7 +311,9 @@ mod tests {
     #[test]
     fn display_and_raw_values() {
         let mut image = Image::new(
-            ProviderId::HuaweiIms,
+            ProviderId::all()
+                .next()
+                .unwrap_or_else(|| panic!("empty registry")),
             "cn-north-4",
             "x".into(),
             "a\nb\tc".into(),

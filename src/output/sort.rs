@@ -155,7 +155,14 @@ mod tests {
     use crate::providers::ProviderId;
 
     fn image(id: &str) -> Image {
-        Image::new(ProviderId::HuaweiIms, "r", id.into(), id.into())
+        Image::new(
+            ProviderId::all()
+                .next()
+                .unwrap_or_else(|| panic!("empty registry")),
+            "r",
+            id.into(),
+            id.into(),
+        )
     }
 
     fn ids(images: &[Image]) -> Vec<&str> {

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::fit::display_width;
 use super::*;
 use crate::model::{Arch, OsType, Status, Visibility};
-use crate::providers::ProviderId;
+use crate::providers::{huawei, tencent, zenlayer};
 
 /// A `Write` whose bytes the test can read after the sink (which owns a clone) is done.
 #[derive(Clone, Default)]
@@ -48,7 +48,7 @@ fn render(format: Format, options: OutputOptions, batches: &[&[Image]]) -> Strin
 
 fn images() -> Vec<Image> {
     let mut a = Image::new(
-        ProviderId::HuaweiIms,
+        huawei::IMS_ID,
         "cn-north-4",
         "bc6bed6e-ba3a-4447-afcc-449174a3eb52".into(),
         "CentOS 7.3 64bit vivado".into(),
@@ -67,7 +67,7 @@ fn images() -> Vec<Image> {
     a.extra = extra(json!({"__os_bit": "64", "tags": [], "virtual_size": null}));
 
     let mut b = Image::new(
-        ProviderId::TencentLegacy,
+        tencent::legacy::ID,
         "ap-guangzhou",
         "img-31tjrtph".into(),
         "名字, with \"quotes\",\nnewline and a very long tail that goes on and on and on".into(),
@@ -78,7 +78,7 @@ fn images() -> Vec<Image> {
     b.extra = extra(json!({"nested": {"a": [1, 2.5, true], "b": "yes"}}));
 
     let mut c = Image::new(
-        ProviderId::Zenlayer,
+        zenlayer::ID,
         "FRA-A",
         "img-EVhEsCuXhCN0urZ7Vt77oOr6K".into(),
         "yes".into(),
@@ -88,7 +88,7 @@ fn images() -> Vec<Image> {
     c.os_family = Some("~".into());
 
     let d = Image::new(
-        ProviderId::HuaweiCph,
+        huawei::CPH_ID,
         "cn-east-3",
         "20032420200401a60b0003a99684b8ea".into(),
         "AOSP".into(),
@@ -307,7 +307,7 @@ fn table_fits_80_columns() {
 fn table_drops_constant_columns_first() {
     let mut all = images();
     for image in &mut all {
-        image.provider = ProviderId::HuaweiIms;
+        image.provider = huawei::IMS_ID;
         image.region = "cn-north-4".into();
     }
     let text = table(&all, Some(80), false);
@@ -431,7 +431,7 @@ mod properties {
             any::<Option<u64>>(),
         )
             .prop_map(|(name, id, description, size)| {
-                let mut image = Image::new(ProviderId::HuaweiIms, "cn-north-4", id, name);
+                let mut image = Image::new(huawei::IMS_ID, "cn-north-4", id, name);
                 image.description = description;
                 image.size = size;
                 image

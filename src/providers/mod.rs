@@ -1,66 +1,70 @@
-//! One adapter per image API, behind the [`Adapter`] trait, and the builder that makes them
-//! from configuration.
+//! THE registry: one entry per provider, in output order. Every generic place (configuration,
+//! profiles, the command line, the simulator, test helpers, the benchmark) iterates
+//! [`REGISTRY`]; this is the only generic file that names a cloud.
+//!
+//! A cloud is one folder (`huawei/`, `tencent/`, `zenlayer/`) holding its adapters, signers,
+//! credential keys, regions and simulator; each provider in it is a static implementing
+//! [`Provider`]. Adding one is a folder and a line here (`docs/ADDING_A_PROVIDER.md`).
 
-pub mod about;
+mod adapter;
 pub mod decode;
-pub mod huawei;
 mod id;
+mod provider;
 pub mod raw;
-pub mod regions;
-pub mod tencent_legacy;
+
+pub mod huawei;
+pub mod tencent;
 pub mod zenlayer;
 
 use std::sync::Arc;
 
-use futures::future::BoxFuture;
-use futures::stream::BoxStream;
-
+pub use adapter::{Adapter, after};
 pub use id::ProviderId;
+pub use provider::{
+    About, CredentialGroup, CredentialKey, Provider, ProviderFlag, RegionPolicy, Setup,
+    SharedClients, SimKey, or_default,
+};
 
-use crate::config::{self, Env};
+use crate::config;
 use crate::error::Result;
-use crate::http::HttpClient;
-use crate::model::Image;
-use crate::query::ImageQuery;
-use crate::sign::tencent_v2::SignatureMethod;
 
-/// An image API: lists the images of one region matching a query, page by page, in the API's
-/// order. Filters the API can apply exactly are pushed down; the caller matches every image
-/// against the query again.
-pub trait Adapter: Send + Sync {
-    /// Which provider this is.
-    fn id(&self) -> ProviderId;
+/// Every provider, in the order listings are printed.
+pub static REGISTRY: &[&dyn Provider] = &[
+    &huawei::IMS,
+    &huawei::WORKSPACE,
+    &huawei::CPH,
+    &tencent::LEGACY,
+    &zenlayer::ZENLAYER,
+];
 
-    /// The images of `region`, as a stream of pages.
-    fn list<'a>(
-        &'a self,
-        region: &'a str,
-        query: &'a ImageQuery,
-    ) -> BoxStream<'a, Result<Vec<Image>>>;
-
-    /// Expands region names the provider resolves itself (Zenlayer's `all`). Identity by default.
-    fn expand_regions<'a>(&'a self, regions: Vec<String>) -> BoxFuture<'a, Result<Vec<String>>> {
-        Box::pin(async move { Ok(regions) })
+/// The distinct credential groups of the registry, in registry order.
+pub fn credential_groups() -> Vec<&'static CredentialGroup> {
+    let mut out: Vec<&'static CredentialGroup> = Vec::new();
+    for p in REGISTRY {
+        let g = p.credentials();
+        if !out.iter().any(|o| o.table == g.table) {
+            out.push(g);
+        }
     }
+    out
 }
 
-/// What adapters are built from.
-#[derive(Debug, Clone)]
-pub struct Setup {
-    /// The run's HTTP client.
-    pub http: HttpClient,
-    /// Environment (credentials, endpoint overrides).
-    pub env: Env,
-    /// `--endpoint`, when exactly one provider is selected.
-    pub endpoint: Option<String>,
-    /// `--tencent-signature-method`.
-    pub tencent_method: Option<SignatureMethod>,
+/// Every provider-specific flag of the registry (each once).
+pub fn flags() -> Vec<&'static ProviderFlag> {
+    let mut out: Vec<&'static ProviderFlag> = Vec::new();
+    for p in REGISTRY {
+        for f in p.flags() {
+            if !out.iter().any(|o| o.long == f.long) {
+                out.push(f);
+            }
+        }
+    }
+    out
 }
 
-/// Builds the adapters for `providers`; Huawei services share one client (and its project-id
-/// cache).
+/// Builds the adapters for `providers`, sharing clients where providers share one.
 pub fn build(providers: &[ProviderId], setup: &Setup) -> Result<Vec<Arc<dyn Adapter>>> {
-    let mut huawei_client: Option<Arc<huawei::HuaweiClient>> = None;
+    let mut shared = SharedClients::default();
     let mut out: Vec<Arc<dyn Adapter>> = Vec::with_capacity(providers.len());
     for &p in providers {
         let endpoint = config::endpoint_override(p, &setup.env, setup.endpoint.as_deref())?;
@@ -69,60 +73,36 @@ pub fn build(providers: &[ProviderId], setup: &Setup) -> Result<Vec<Arc<dyn Adap
         {
             tracing::warn!("{p}: {url} is plain http to a host that is not loopback");
         }
-        let adapter: Arc<dyn Adapter> = match p {
-            ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace | ProviderId::HuaweiCph => {
-                let client = match &huawei_client {
-                    Some(c) => c.clone(),
-                    None => {
-                        let c = Arc::new(huawei::HuaweiClient::new(
-                            setup.http.clone(),
-                            config::huawei(&setup.env)?,
-                        ));
-                        huawei_client = Some(c.clone());
-                        c
-                    }
-                };
-                huawei::adapter(p, client, endpoint)
-            }
-            ProviderId::TencentLegacy => Arc::new(tencent_legacy::TencentLegacy::new(
-                setup.http.clone(),
-                config::tencent(&setup.env, setup.tencent_method)?,
-                or_default(endpoint, tencent_legacy::DEFAULT_ENDPOINT)?,
-            )),
-            ProviderId::Zenlayer => Arc::new(zenlayer::Zenlayer::new(
-                setup.http.clone(),
-                config::zenlayer(&setup.env)?,
-                or_default(endpoint, zenlayer::DEFAULT_ENDPOINT)?,
-            )),
-        };
-        out.push(adapter);
+        out.push(p.provider().adapter(setup, endpoint, &mut shared)?);
     }
     Ok(out)
 }
 
-/// The endpoint override, or the provider's own endpoint.
-fn or_default(endpoint: Option<url::Url>, default: &str) -> Result<url::Url> {
-    match endpoint {
-        Some(u) => Ok(u),
-        None => config::parse_endpoint(default).map_err(crate::error::Error::Config),
-    }
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
 
-/// A page stream that first awaits `setup` (endpoint, project id, zones, ...), then yields the
-/// pages of the stream `then` makes from its result; a failed setup is the stream's one error.
-pub fn after<'a, T, Fut, F>(setup: Fut, then: F) -> BoxStream<'a, Result<Vec<Image>>>
-where
-    T: Send + 'a,
-    Fut: std::future::Future<Output = Result<T>> + Send + 'a,
-    F: FnOnce(T) -> BoxStream<'a, Result<Vec<Image>>> + Send + 'a,
-{
-    use futures::StreamExt;
-    futures::stream::once(async move {
-        match setup.await {
-            Ok(t) => then(t),
-            Err(e) => futures::stream::iter([Err(e)]).boxed(),
+    #[test]
+    fn every_entry_describes_itself_consistently() {
+        for p in REGISTRY {
+            let id = p.id();
+            assert_eq!(p.about().id, id);
+            let regions = p.regions();
+            assert!(!regions.known.is_empty(), "{id}");
+            assert!(regions.accepts(regions.known[0]), "{id}");
+            assert!(regions.accepts(p.sim_region()), "{id}");
+            let mut sorted = regions.known.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            assert_eq!(sorted.len(), regions.known.len(), "{id} has duplicates");
+            let g = p.credentials();
+            assert!(g.key(g.region_var).is_some(), "{id}: region var");
+            for f in p.flags() {
+                assert!(g.key(f.env).is_some(), "{id}: --{} var", f.long);
+            }
+            let names: Vec<&str> = p.sim_service().apis().iter().map(|a| a.name).collect();
+            assert!(!names.is_empty(), "{id}");
         }
-    })
-    .flatten()
-    .boxed()
+        assert!(credential_groups().len() <= REGISTRY.len());
+    }
 }

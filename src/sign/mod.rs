@@ -1,12 +1,11 @@
-//! Request signers: pure functions, no I/O. Time and nonce are inputs so tests are exact.
+//! What every request signer shares: the hashing helpers and the error of a verification.
 //!
-//! Each signer is proven byte for byte against vectors produced by the provider's official SDK
-//! (`tests/fixtures/*_vectors.json`, made by `scripts/gen_vectors.py`).
+//! The signers themselves live with their providers (`providers::<cloud>::sign`, ...): pure
+//! functions, no I/O, time and nonce as inputs so tests are exact. Each is proven byte for byte
+//! against vectors produced by the provider's official SDK (`tests/fixtures/*_vectors.json`,
+//! made by `scripts/gen_vectors.py`).
 
-mod crypto;
-pub mod huawei;
-pub mod tencent_v2;
-pub mod zenlayer;
+pub(crate) mod crypto;
 
 /// Why a signature received by the simulator was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,4 +22,13 @@ pub enum VerifyError {
     /// The request time is outside the allowed skew.
     #[error("request time outside the allowed skew")]
     Expired,
+}
+
+/// `host[:port]` of an endpoint, as it is signed and sent in `Host`.
+pub fn host_with_port(url: &url::Url) -> String {
+    let host = url.host_str().unwrap_or_default();
+    match url.port() {
+        Some(p) => format!("{host}:{p}"),
+        None => host.to_string(),
+    }
 }

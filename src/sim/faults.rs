@@ -1,8 +1,9 @@
 //! Injected faults and latency.
 //!
-//! Syntax of a fault: `KIND[:ARGS][@API,API...]`. Without `@`, a fault targets the five image
-//! APIs (`ims`, `workspace`, `cph`, `tencent`, `zenlayer`); `iam` and `glance` can be named.
-//! Each count is per API ("the first N requests of each API").
+//! Syntax of a fault: `KIND[:ARGS][@API,API...]`. Without `@`, a fault targets the image APIs
+//! (each simulator service says which of its APIs are; `GET /__sim/stats` lists every name);
+//! the others (IAM, version documents) can be named. Each count is per API ("the first N
+//! requests of each API").
 //!
 //! | spec | effect |
 //! |---|---|
@@ -27,7 +28,7 @@ use axum::response::Response;
 use http::{HeaderValue, StatusCode};
 
 use super::reply;
-use super::server::AppState;
+use super::server::SimState;
 use super::stats::SimApi;
 
 /// What a fault does (see the module docs for the string syntax).
@@ -100,7 +101,7 @@ impl Fault {
 
     fn targets(&self, api: SimApi) -> bool {
         if self.apis.is_empty() {
-            SimApi::IMAGE_APIS.contains(&api)
+            api.is_image_api()
         } else {
             self.apis.contains(&api)
         }
@@ -234,7 +235,7 @@ pub(crate) enum PageFault {
 /// The configured faults with their per-API firing counters.
 #[derive(Debug, Default)]
 pub(crate) struct FaultState {
-    faults: Vec<(Fault, [AtomicU64; 8])>,
+    faults: Vec<(Fault, Vec<AtomicU64>)>,
 }
 
 impl FaultState {
@@ -243,7 +244,10 @@ impl FaultState {
         FaultState {
             faults: faults
                 .iter()
-                .map(|f| (f.clone(), Default::default()))
+                .map(|f| {
+                    let fired = (0..SimApi::count()).map(|_| AtomicU64::new(0)).collect();
+                    (f.clone(), fired)
+                })
                 .collect(),
         }
     }
@@ -257,7 +261,9 @@ impl FaultState {
             let Some((value, count)) = pick(&fault.kind) else {
                 continue;
             };
-            let slot = &fired[api.index()];
+            let Some(slot) = fired.get(api.index()) else {
+                continue;
+            };
             if slot
                 .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |c| {
                     (c < count).then_some(c + 1)
@@ -294,7 +300,7 @@ enum BodyFault {
 /// remote service's would within its response time, so the simulator's cost of building a large
 /// page is not added to every round trip the benchmark measures.
 pub(crate) async fn middleware(
-    State(st): State<Arc<AppState>>,
+    State(st): State<Arc<SimState>>,
     req: Request,
     next: Next,
 ) -> Response {
@@ -388,36 +394,19 @@ async fn damage(resp: Response, kind: BodyFault) -> Response {
     }
 }
 
-/// The response of a `status:CODE` fault, in the API's error shape.
+/// The response of a `status:CODE` fault, in the API's error shape (a plain JSON error for
+/// requests no API claims).
 fn status_fault(api: SimApi, code: u16) -> Response {
     let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-    let reason = status.canonical_reason().unwrap_or("Error");
-    let mut resp = match api {
-        SimApi::Tencent => {
-            let code = match code {
-                429 => "RequestLimitExceeded",
-                500..=599 => "InternalError",
-                _ => "InvalidParameter",
-            };
-            reply::tencent_error(status, &reply::request_uuid(), code, reason)
-        }
-        SimApi::Zenlayer => {
-            let code = match code {
-                429 => "REQUEST_LIMIT_EXCEEDED",
-                503 => "SERVICE_UNAVAILABLE",
-                500..=599 => "INTERNAL_ERROR",
-                _ => "INVALID_PARAMETER",
-            };
-            reply::zenlayer_error(status, &reply::request_uuid(), code, reason)
-        }
-        _ => {
-            let (code, msg) = match code {
-                429 => ("APIGW.0308", "The throttling threshold has been reached"),
-                503 => ("APIGW.0204", "Service unavailable"),
-                500..=599 => ("APIGW.0202", "Internal server error"),
-                _ => ("APIGW.0101", reason),
-            };
-            reply::huawei_error(status, &reply::request_id(), code, msg)
+    let mut resp = match api.def() {
+        Some(def) => (def.fault)(status),
+        None => {
+            let reason = status.canonical_reason().unwrap_or("Error");
+            reply::json_value(
+                status,
+                &reply::request_id(),
+                &serde_json::json!({"code": code, "message": reason}),
+            )
         }
     };
     if code == 429 {
@@ -450,7 +439,8 @@ mod tests {
                 count: 1
             }
         );
-        assert_eq!(f.apis, vec![SimApi::Ims, SimApi::Tencent]);
+        let named = |n: &str| SimApi::named(n).unwrap_or_else(SimApi::other);
+        assert_eq!(f.apis, vec![named("ims"), named("tencent")]);
         assert_eq!(f.to_string(), "slow:250:1@ims,tencent");
         assert_eq!(f.to_string().parse::<Fault>().unwrap(), f);
         let f: Fault = "ims-loop".parse().unwrap();
@@ -472,11 +462,16 @@ mod tests {
     #[test]
     fn counts_are_per_api() {
         let st = FaultState::new(&["short-page:2".parse().unwrap()]);
-        assert!(st.page(SimApi::Tencent, PageFault::ShortPage));
-        assert!(st.page(SimApi::Tencent, PageFault::ShortPage));
-        assert!(!st.page(SimApi::Tencent, PageFault::ShortPage));
-        assert!(st.page(SimApi::Zenlayer, PageFault::ShortPage));
-        assert!(!st.page(SimApi::Iam, PageFault::ShortPage));
-        assert!(!st.page(SimApi::Zenlayer, PageFault::TotalChange));
+        let images: Vec<SimApi> = SimApi::all().filter(|a| a.is_image_api()).collect();
+        let (a, b) = (images[0], images[1]);
+        assert!(st.page(a, PageFault::ShortPage));
+        assert!(st.page(a, PageFault::ShortPage));
+        assert!(!st.page(a, PageFault::ShortPage));
+        assert!(st.page(b, PageFault::ShortPage));
+        assert!(!st.page(b, PageFault::TotalChange));
+        let discovery = SimApi::all().find(|a| !a.is_image_api());
+        if let Some(d) = discovery {
+            assert!(!st.page(d, PageFault::ShortPage), "{d} is not targeted");
+        }
     }
 }

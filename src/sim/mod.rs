@@ -1,106 +1,70 @@
-//! The offline simulator of all five image APIs (axum), on one loopback port.
+//! The offline simulator of every provider's image API (axum), on one loopback port.
 //!
-//! Used by `imgcat sim serve`, the global `--sim` flag, the tests and the benchmark. It speaks each
-//! API's wire format, verifies each signature, pages with the real caps and defaults, and can
-//! inject latency and faults.
+//! Used by `imgcat sim serve`, the global `--sim` flag, the tests and the benchmark. It speaks
+//! each API's wire format, verifies each signature, pages with the real caps and defaults, and
+//! can inject latency and faults.
 //!
-//! Routes (all on one server):
-//! - `GET /` Glance version document; `GET /v2/images` IMS; `GET /v2/{project_id}/images` Workspace;
-//!   `GET /v1/{project_id}/cloud-phone/phone-images` CPH; `GET /v3/projects` IAM;
-//! - `GET|POST /v2/index.php` Tencent API 2.0; `POST /api/v2/vm` Zenlayer;
-//! - `GET /__sim/stats` request counters (JSON), for the benchmark.
+//! This module is the core: the server and its shared [`SimState`], the fault / latency /
+//! stats middleware, the request counters, the catalog machinery and the credentials. Each
+//! provider brings its own part through the registry: a [`service::SimService`] (routes, API
+//! names, error shapes) and a catalog
+//! ([`Provider::sim_catalog`](crate::providers::Provider::sim_catalog)); the core mounts every
+//! service once and keeps one catalog per provider.
 //!
-//! Catalogs (item `i` depends only on provider and `i`; see [`catalog`]):
-//! - IMS: `visibility` public / private / shared with `__imagetype` gold / private / shared /
-//!   market (market images are `visibility: public`); `status` active, queued, saving, killed;
-//!   Arm images carry `__support_arm: "true"`; listed newest first.
-//! - Workspace: `image_type` gold / private, `architecture` x86 / arm; sorted by name.
-//! - CPH: `is_public` 1 (public) / 2 (private, and shared ones with `receive_status`); Android
-//!   on Arm; listed public, private, shared.
-//! - Tencent: `ImageType` PUBLIC_IMAGE / PRIVATE_IMAGE / SHARED_IMAGE / MARKET_IMAGE,
-//!   `ImageStatus` NORMAL, CREATING, CREATEFAILED, SYNCING, IMPORTFAILED.
-//! - Zenlayer: `imageType` PUBLIC_IMAGE / CUSTOM_IMAGE, `imageStatus` AVAILABLE, CREATING,
-//!   UNAVAILABLE.
+//! Routes besides the providers': `GET /__sim/stats` request counters (JSON), for the
+//! benchmark; anything else answers 404.
 //!
 //! Private images are named from [`UNIQUE_NAMES`] (each exactly once in a catalog of 40+),
 //! [`SHARED_NAMES`] (several times in a catalog of 300+) and numbered patterns.
-//!
-//! Modules: `catalog` generates the images; `huawei`, `tencent` and `zenlayer`
-//! serve the APIs; `auth` checks credentials; `faults` injects faults and latency; `stats` counts.
 
-mod auth;
-mod catalog;
+pub(crate) mod auth;
+pub mod catalog;
 mod clock;
 mod faults;
-mod huawei;
-mod paging;
-mod regions;
-mod reply;
+pub(crate) mod paging;
+pub(crate) mod reply;
 mod server;
+pub mod service;
 mod stats;
-mod tencent;
-mod zenlayer;
 
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
-use crate::providers::ProviderId;
+use crate::providers::{ProviderId, REGISTRY, SimKey};
 use crate::secret::Secret;
 
 pub use catalog::{SHARED_NAMES, UNIQUE_NAMES};
+pub(crate) use faults::PageFault;
 pub use faults::{Fault, FaultKind, ParseFaultError};
+pub use server::{Shared, SimState};
 pub use stats::{SimApi, SimStats};
 
 /// A catalog size for interactive use (`imgcat sim serve` without `--images`).
 pub const DEFAULT_IMAGES: usize = 300;
 
-/// The credentials the simulator accepts. Demo values unless the official environment
-/// variables are set when it starts (see [`SimCredentials::from_env`]).
-#[derive(Debug, Clone)]
+/// The credentials the simulator accepts, by the environment variable that holds each (the
+/// keys of the registry's credential groups marked [`SimKey::Demo`], [`SimKey::Accepted`] or
+/// [`SimKey::Optional`]). Demo values unless the variables are set when it starts (see
+/// [`SimCredentials::from_env`]). Its `Debug` shows the names only, each value as `***`.
+#[derive(Clone)]
 pub struct SimCredentials {
-    /// `HUAWEICLOUD_SDK_AK`.
-    pub huawei_ak: String,
-    /// `HUAWEICLOUD_SDK_SK`.
-    pub huawei_sk: Secret,
-    /// `HUAWEICLOUD_AUTH_TOKEN`: the IAM token accepted as `X-Auth-Token`.
-    pub huawei_token: Secret,
-    /// `HUAWEICLOUD_SDK_SECURITY_TOKEN`: when set, a request carrying `X-Security-Token` must
-    /// carry this one (and sign it).
-    pub huawei_security_token: Option<Secret>,
-    /// `HUAWEICLOUD_SDK_PROJECT_ID`: when set, IAM answers this id for every region; otherwise a
-    /// deterministic id per region ([`huawei_project_id`]).
-    pub huawei_project_id: Option<String>,
-    /// `TENCENTCLOUD_SECRET_ID`.
-    pub tencent_secret_id: String,
-    /// `TENCENTCLOUD_SECRET_KEY`.
-    pub tencent_secret_key: Secret,
-    /// `TENCENTCLOUD_SESSION_TOKEN`: when set, a request carrying `Token` must carry this one.
-    pub tencent_session_token: Option<Secret>,
-    /// `ZENLAYERCLOUD_ACCESS_KEY_ID`.
-    pub zenlayer_access_key_id: String,
-    /// `ZENLAYERCLOUD_ACCESS_KEY_PASSWORD`.
-    pub zenlayer_access_key_password: Secret,
-    /// `ZENLAYERCLOUD_TOKEN`: the bearer token accepted.
-    pub zenlayer_token: Secret,
+    values: BTreeMap<String, Secret>,
+}
+
+impl std::fmt::Debug for SimCredentials {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_map()
+            .entries(self.values.keys().map(|k| (k, crate::http::redact::MASK)))
+            .finish()
+    }
 }
 
 impl SimCredentials {
     /// Fixed demo credentials (the same every run).
     pub fn demo() -> Self {
-        SimCredentials {
-            huawei_ak: "SIMHWAK0DEMO00000000".to_string(),
-            huawei_sk: Secret::new("sim-huawei-secret-key-demo-0000000000000"),
-            huawei_token: Secret::new("sim-huawei-iam-token-demo"),
-            huawei_security_token: None,
-            huawei_project_id: None,
-            tencent_secret_id: "AKIDsimDEMO00000000000000000000000000".to_string(),
-            tencent_secret_key: Secret::new("sim-tencent-secret-key-demo0000"),
-            tencent_session_token: None,
-            zenlayer_access_key_id: "SIMZLDEMOKEY0000".to_string(),
-            zenlayer_access_key_password: Secret::new("sim-zenlayer-password-demo"),
-            zenlayer_token: Secret::new("sim-zenlayer-token-demo"),
-        }
+        Self::from_lookup(|_| None)
     }
 
     /// The demo credentials, each overridden by its environment variable when set and non-empty.
@@ -110,24 +74,72 @@ impl SimCredentials {
 
     /// Like [`SimCredentials::from_env`], reading variables through `get` (for tests).
     pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Self {
-        let var = |k: &str| get(k).filter(|v| !v.is_empty());
-        let d = Self::demo();
-        SimCredentials {
-            huawei_ak: var("HUAWEICLOUD_SDK_AK").unwrap_or(d.huawei_ak),
-            huawei_sk: var("HUAWEICLOUD_SDK_SK").map_or(d.huawei_sk, Secret::new),
-            huawei_token: var("HUAWEICLOUD_AUTH_TOKEN").map_or(d.huawei_token, Secret::new),
-            huawei_security_token: var("HUAWEICLOUD_SDK_SECURITY_TOKEN").map(Secret::new),
-            huawei_project_id: var("HUAWEICLOUD_SDK_PROJECT_ID"),
-            tencent_secret_id: var("TENCENTCLOUD_SECRET_ID").unwrap_or(d.tencent_secret_id),
-            tencent_secret_key: var("TENCENTCLOUD_SECRET_KEY")
-                .map_or(d.tencent_secret_key, Secret::new),
-            tencent_session_token: var("TENCENTCLOUD_SESSION_TOKEN").map(Secret::new),
-            zenlayer_access_key_id: var("ZENLAYERCLOUD_ACCESS_KEY_ID")
-                .unwrap_or(d.zenlayer_access_key_id),
-            zenlayer_access_key_password: var("ZENLAYERCLOUD_ACCESS_KEY_PASSWORD")
-                .map_or(d.zenlayer_access_key_password, Secret::new),
-            zenlayer_token: var("ZENLAYERCLOUD_TOKEN").map_or(d.zenlayer_token, Secret::new),
+        let mut values = BTreeMap::new();
+        for group in crate::providers::credential_groups() {
+            for key in group.keys {
+                let set = get(key.env).filter(|v| !v.is_empty());
+                let value = match key.sim {
+                    SimKey::Demo(demo) | SimKey::Accepted(demo) => {
+                        Some(set.unwrap_or_else(|| demo.to_string()))
+                    }
+                    SimKey::Optional => set,
+                    SimKey::SimUrl | SimKey::PassThrough | SimKey::Ignored => None,
+                };
+                if let Some(v) = value {
+                    values.insert(key.env.to_string(), Secret::new(v));
+                }
+            }
         }
+        SimCredentials { values }
+    }
+
+    /// The accepted value of variable `env` (`None` for an optional one that is not set).
+    pub fn get(&self, env: &str) -> Option<&str> {
+        self.values.get(env).map(Secret::expose)
+    }
+
+    /// Sets the accepted value of `env` (a temporary token the simulator then requires, ...).
+    pub fn set(&mut self, env: &str, value: impl Into<String>) {
+        self.values
+            .insert(env.to_string(), Secret::new(value.into()));
+    }
+
+    /// The values of the secret variables, for tests that check none is ever printed.
+    pub fn secrets(&self) -> Vec<&str> {
+        let groups = crate::providers::credential_groups();
+        self.values
+            .iter()
+            .filter(|(k, _)| {
+                groups
+                    .iter()
+                    .any(|g| g.key(k).is_some_and(|key| key.secret))
+            })
+            .map(|(_, v)| v.expose())
+            .collect()
+    }
+
+    /// The environment `--sim` runs with: every [`SimKey::Demo`] credential, the simulator's
+    /// URL where [`SimKey::SimUrl`] asks for it and as every provider's endpoint, and the
+    /// [`SimKey::PassThrough`] variables `process` sets.
+    pub fn sim_env(&self, url: &str, process: &crate::config::Env) -> Vec<(String, String)> {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        for group in crate::providers::credential_groups() {
+            for key in group.keys {
+                let value = match key.sim {
+                    SimKey::Demo(_) => self.get(key.env).map(str::to_string),
+                    SimKey::SimUrl => Some(url.to_string()),
+                    SimKey::PassThrough => process.get(key.env).map(str::to_string),
+                    SimKey::Accepted(_) | SimKey::Optional | SimKey::Ignored => None,
+                };
+                if let Some(v) = value {
+                    pairs.push((key.env.to_string(), v));
+                }
+            }
+        }
+        for p in ProviderId::all() {
+            pairs.push((p.endpoint_var(), url.to_string()));
+        }
+        pairs
     }
 }
 
@@ -191,7 +203,7 @@ impl SimConfig {
 pub struct SimHandle {
     /// The bound address (loopback).
     pub addr: SocketAddr,
-    state: Arc<server::AppState>,
+    state: Arc<server::SimState>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: Option<tokio::task::JoinHandle<()>>,
 }
@@ -238,7 +250,7 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
             tracing::debug!("simulator: TCP_NODELAY not set: {e}");
         }
     });
-    let state = Arc::new(server::AppState::build(config).await?);
+    let state = Arc::new(server::SimState::build(config).await?);
     let app = server::router(state.clone());
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
@@ -269,12 +281,20 @@ pub fn catalog(provider: ProviderId, n: usize) -> Vec<serde_json::Value> {
     catalog::values(provider, n)
 }
 
-/// The project id the simulated IAM gives `region` when no `HUAWEICLOUD_SDK_PROJECT_ID` is
-/// configured: 32 hex digits, deterministic.
-pub fn huawei_project_id(region: &str) -> String {
-    let h = region.bytes().fold(0xCBF2_9CE4_8422_2325u64, |h, b| {
-        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)
-    });
-    let a = catalog::mix(h);
-    format!("{:016x}{:016x}", a, catalog::mix(a ^ 0x1A3))
+/// The members of a provider's catalog objects that hold the id and the name.
+pub fn catalog_keys(provider: ProviderId) -> (&'static str, &'static str) {
+    let c = catalog::shared(provider, 0);
+    (c.id_key, c.name_key)
+}
+
+/// The registry's simulator services, each once, in registry order.
+pub fn services() -> Vec<&'static dyn service::SimService> {
+    let mut out: Vec<&'static dyn service::SimService> = Vec::new();
+    for p in REGISTRY {
+        let s = p.sim_service();
+        if !out.iter().any(|o| o.name() == s.name()) {
+            out.push(s);
+        }
+    }
+    out
 }

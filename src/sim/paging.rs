@@ -2,7 +2,7 @@
 
 use super::catalog::{Catalog, Entry};
 use super::faults::PageFault;
-use super::server::AppState;
+use super::server::SimState;
 use super::stats::SimApi;
 
 /// One offset page.
@@ -23,7 +23,7 @@ impl Page<'_> {
 /// The entries `offset..offset+limit` of those matching `keep`, and their count.
 /// `filtered` false means `keep` accepts everything (the fast path).
 pub(crate) fn offset_page<'a>(
-    st: &AppState,
+    st: &SimState,
     api: SimApi,
     cat: &'a Catalog,
     filtered: bool,

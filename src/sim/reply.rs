@@ -1,11 +1,10 @@
-//! Response builders: request ids, JSON bodies, each API's error shape, query parsing.
+//! Response builders every simulated API uses: request ids, JSON bodies, query parsing.
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::body::Body;
 use axum::response::Response;
 use http::{HeaderValue, StatusCode, header};
-use serde_json::json;
 
 use super::catalog::mix;
 
@@ -22,14 +21,14 @@ fn seed() -> u64 {
     })
 }
 
-/// A fresh 32-hex request id (Huawei style).
+/// A fresh 32-hex request id.
 pub(crate) fn request_id() -> String {
     let n = REQUESTS.fetch_add(1, Ordering::Relaxed);
     let a = mix(seed() ^ n);
     format!("{:016x}{:016x}", a, mix(a))
 }
 
-/// A fresh UUID-shaped request id (Tencent style).
+/// A fresh UUID-shaped request id.
 pub(crate) fn request_uuid() -> String {
     let h = request_id();
     format!(
@@ -60,42 +59,6 @@ pub(crate) fn json_bytes(status: StatusCode, rid: &str, body: impl Into<Body>) -
 /// A JSON value response.
 pub(crate) fn json_value(status: StatusCode, rid: &str, v: &serde_json::Value) -> Response {
     json_bytes(status, rid, serde_json::to_vec(v).unwrap_or_default())
-}
-
-/// Huawei API gateway / service error: `{"error_code","error_msg","request_id"}`.
-pub(crate) fn huawei_error(status: StatusCode, rid: &str, code: &str, msg: &str) -> Response {
-    json_value(
-        status,
-        rid,
-        &json!({"error_code": code, "error_msg": msg, "request_id": rid}),
-    )
-}
-
-/// Glance-style IMS error: `{"error":{"code","message"}}`.
-pub(crate) fn glance_error(status: StatusCode, rid: &str, code: &str, msg: &str) -> Response {
-    json_value(
-        status,
-        rid,
-        &json!({"error": {"code": code, "message": msg}}),
-    )
-}
-
-/// Tencent API error (HTTP 200 unless `status` says otherwise).
-pub(crate) fn tencent_error(status: StatusCode, rid: &str, code: &str, msg: &str) -> Response {
-    json_value(
-        status,
-        rid,
-        &json!({"Response": {"Error": {"Code": code, "Message": msg}, "RequestId": rid}}),
-    )
-}
-
-/// Zenlayer error: `{"requestId","code","message"}` with a non-200 status.
-pub(crate) fn zenlayer_error(status: StatusCode, rid: &str, code: &str, msg: &str) -> Response {
-    json_value(
-        status,
-        rid,
-        &json!({"requestId": rid, "code": code, "message": msg}),
-    )
 }
 
 /// Decoded `application/x-www-form-urlencoded` pairs (also right for query strings: `+` is a

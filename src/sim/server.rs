@@ -1,70 +1,60 @@
-//! The shared state and the router.
+//! The shared state and the router: every provider's simulator service mounted once, behind
+//! the fault / latency / stats middleware.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
 use axum::extract::State;
 use axum::response::Response;
-use axum::routing::{get, post};
+use axum::routing::get;
 use http::{StatusCode, Uri};
 
 use super::catalog::{self, Catalog};
 use super::clock::Clock;
 use super::faults::FaultState;
 use super::stats::Stats;
-use super::{SimConfig, SimCredentials, huawei, reply, tencent, zenlayer};
-use crate::providers::ProviderId;
+use super::{SimConfig, SimCredentials, reply};
+use crate::providers::{ProviderId, REGISTRY};
 
-/// Everything the handlers share.
+/// Everything the handlers share: credentials, one catalog per provider, faults, counters.
 #[derive(Debug)]
-pub(crate) struct AppState {
+pub struct SimState {
     /// Accepted credentials.
-    pub creds: SimCredentials,
+    pub(crate) creds: SimCredentials,
     /// Delay added to every response.
-    pub latency: Duration,
+    pub(crate) latency: Duration,
     /// Precise timer for the latency.
-    pub clock: Clock,
-    /// IMS catalog (newest first).
-    pub ims: Arc<Catalog>,
-    /// Workspace catalog (by name).
-    pub workspace: Arc<Catalog>,
-    /// CPH catalog (public, private, shared).
-    pub cph: Arc<Catalog>,
-    /// Tencent catalog.
-    pub tencent: Arc<Catalog>,
-    /// Zenlayer catalog.
-    pub zenlayer: Arc<Catalog>,
+    pub(crate) clock: Clock,
+    /// Each provider's catalog, in its API's order.
+    catalogs: HashMap<ProviderId, Arc<Catalog>>,
     /// Request counters.
-    pub stats: Stats,
+    pub(crate) stats: Stats,
     /// Armed faults.
-    pub faults: FaultState,
+    pub(crate) faults: FaultState,
 }
 
-impl AppState {
-    /// Builds the five catalogs in parallel on the blocking pool.
-    pub async fn build(config: SimConfig) -> std::io::Result<AppState> {
+impl SimState {
+    /// Builds every provider's catalog, in parallel on the blocking pool.
+    pub async fn build(config: SimConfig) -> std::io::Result<SimState> {
         let n = config.images;
-        let spawn = |p: ProviderId| tokio::task::spawn_blocking(move || catalog::shared(p, n));
-        let tasks = [
-            spawn(ProviderId::HuaweiIms),
-            spawn(ProviderId::HuaweiWorkspace),
-            spawn(ProviderId::HuaweiCph),
-            spawn(ProviderId::TencentLegacy),
-            spawn(ProviderId::Zenlayer),
-        ];
-        let mut built = Vec::with_capacity(5);
-        for t in tasks {
-            built.push(t.await.map_err(std::io::Error::other)?);
+        let tasks: Vec<(ProviderId, tokio::task::JoinHandle<Arc<Catalog>>)> = REGISTRY
+            .iter()
+            .map(|p| {
+                let id = p.id();
+                (
+                    id,
+                    tokio::task::spawn_blocking(move || catalog::shared(id, n)),
+                )
+            })
+            .collect();
+        let mut catalogs = HashMap::with_capacity(tasks.len());
+        for (id, t) in tasks {
+            catalogs.insert(id, t.await.map_err(std::io::Error::other)?);
         }
-        let mut it = built.into_iter();
-        let mut next = || it.next().unwrap_or_default();
-        Ok(AppState {
-            ims: next(),
-            workspace: next(),
-            cph: next(),
-            tencent: next(),
-            zenlayer: next(),
+        Ok(SimState {
+            catalogs,
             faults: FaultState::new(&config.faults),
             creds: config.credentials,
             latency: config.latency,
@@ -72,25 +62,29 @@ impl AppState {
             stats: Stats::default(),
         })
     }
+
+    /// The credentials the simulator accepts.
+    pub fn creds(&self) -> &SimCredentials {
+        &self.creds
+    }
+
+    /// The catalog of provider `id` (empty for an id without one).
+    pub fn catalog(&self, id: ProviderId) -> &Catalog {
+        static EMPTY: std::sync::LazyLock<Catalog> = std::sync::LazyLock::new(Catalog::default);
+        self.catalogs.get(&id).map_or(&EMPTY, |c| c)
+    }
 }
 
 /// The shared state handle.
-pub(crate) type Shared = Arc<AppState>;
+pub type Shared = Arc<SimState>;
 
 /// All routes, behind the fault / latency / stats middleware.
 pub(crate) fn router(state: Shared) -> Router {
-    Router::new()
-        .route("/", get(huawei::versions))
-        .route("/v2/images", get(huawei::ims))
-        .route("/v2/{project_id}/images", get(huawei::workspace))
-        .route(
-            "/v1/{project_id}/cloud-phone/phone-images",
-            get(huawei::cph),
-        )
-        .route("/v3/projects", get(huawei::iam_projects))
-        .route("/v2/index.php", get(tencent::handle).post(tencent::handle))
-        .route("/api/v2/vm", post(zenlayer::handle))
-        .route("/__sim/stats", get(stats))
+    let mut app: Router<Shared> = Router::new();
+    for service in super::services() {
+        app = app.merge(service.routes());
+    }
+    app.route("/__sim/stats", get(stats))
         .fallback(not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -106,13 +100,13 @@ async fn stats(State(st): State<Shared>) -> Response {
 
 async fn not_found(uri: Uri) -> Response {
     let rid = reply::request_id();
-    reply::huawei_error(
+    reply::json_value(
         StatusCode::NOT_FOUND,
         &rid,
-        "APIGW.0101",
-        &format!(
-            "The API does not exist or has not been published in the environment: {}",
-            uri.path()
-        ),
+        &serde_json::json!({
+            "code": "NotFound",
+            "message": format!("The simulator serves no API at {}", uri.path()),
+            "request_id": rid,
+        }),
     )
 }

@@ -1,88 +1,85 @@
-//! Request counters, per API, for `GET /__sim/stats` and the benchmark.
+//! Request counters, per simulated API, for `GET /__sim/stats` and the benchmark.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use http::Method;
 use serde::Serialize;
 
-/// The API a request went to.
+use super::service::SimApiDef;
+
+/// The API a request went to: one of the [`SimApiDef`]s the registry's simulator services
+/// declare, or `other` (stats, unknown paths).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum SimApi {
-    /// Huawei IMS `GET /v2/images`.
-    Ims,
-    /// Huawei Workspace `GET /v2/{project_id}/images`.
-    Workspace,
-    /// Huawei CPH `GET /v1/{project_id}/cloud-phone/phone-images`.
-    Cph,
-    /// Huawei IAM `GET /v3/projects`.
-    Iam,
-    /// Tencent API 2.0 `/v2/index.php`.
-    Tencent,
-    /// Zenlayer `POST /api/v2/vm`.
-    Zenlayer,
-    /// The Glance version document `GET /`.
-    Glance,
-    /// Anything else (stats, unknown paths).
-    Other,
+pub struct SimApi(usize);
+
+/// Every API the simulator serves, in registry order (each once), then `other`.
+fn table() -> &'static [Option<&'static SimApiDef>] {
+    static TABLE: OnceLock<Vec<Option<&'static SimApiDef>>> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut out: Vec<Option<&'static SimApiDef>> = Vec::new();
+        for s in super::services() {
+            for api in s.apis() {
+                if !out.iter().flatten().any(|a| a.name == api.name) {
+                    out.push(Some(api));
+                }
+            }
+        }
+        out.push(None);
+        out
+    })
 }
 
 impl SimApi {
-    /// Every API, in counter order.
-    pub const ALL: [SimApi; 8] = [
-        SimApi::Ims,
-        SimApi::Workspace,
-        SimApi::Cph,
-        SimApi::Iam,
-        SimApi::Tencent,
-        SimApi::Zenlayer,
-        SimApi::Glance,
-        SimApi::Other,
-    ];
+    /// Requests no API claims (stats, unknown paths).
+    pub fn other() -> SimApi {
+        SimApi(table().len() - 1)
+    }
 
-    /// The five image APIs (the default target of faults).
-    pub const IMAGE_APIS: [SimApi; 5] = [
-        SimApi::Ims,
-        SimApi::Workspace,
-        SimApi::Cph,
-        SimApi::Tencent,
-        SimApi::Zenlayer,
-    ];
+    /// Every API, in counter order (`other` last).
+    pub fn all() -> impl Iterator<Item = SimApi> {
+        (0..table().len()).map(SimApi)
+    }
 
-    /// The short name (`ims`, `workspace`, `cph`, `iam`, `tencent`, `zenlayer`, `glance`, `other`).
+    /// The API named `name`.
+    pub fn named(name: &str) -> Option<SimApi> {
+        SimApi::all().find(|a| a.as_str() == name)
+    }
+
+    /// The API's name (`other` for requests no API claims).
     pub fn as_str(self) -> &'static str {
-        match self {
-            SimApi::Ims => "ims",
-            SimApi::Workspace => "workspace",
-            SimApi::Cph => "cph",
-            SimApi::Iam => "iam",
-            SimApi::Tencent => "tencent",
-            SimApi::Zenlayer => "zenlayer",
-            SimApi::Glance => "glance",
-            SimApi::Other => "other",
-        }
+        self.def().map_or("other", |d| d.name)
+    }
+
+    /// Its definition (`None` for `other`).
+    pub fn def(self) -> Option<&'static SimApiDef> {
+        table().get(self.0).copied().flatten()
+    }
+
+    /// Whether a fault without `@API` targets it.
+    pub fn is_image_api(self) -> bool {
+        self.def().is_some_and(|d| d.image_api)
     }
 
     /// Index into per-API arrays.
     pub(crate) fn index(self) -> usize {
-        self as usize
+        self.0
+    }
+
+    /// How many APIs there are (`other` included).
+    pub(crate) fn count() -> usize {
+        table().len()
     }
 
     /// Which API a request goes to, by method and path.
     pub(crate) fn classify(method: &Method, path: &str) -> SimApi {
         let segs: Vec<&str> = path.trim_matches('/').split('/').collect();
-        let get = method == Method::GET;
-        match segs.as_slice() {
-            [""] if get => SimApi::Glance,
-            ["v2", "images"] if get => SimApi::Ims,
-            ["v2", "index.php"] => SimApi::Tencent,
-            ["v2", _, "images"] if get => SimApi::Workspace,
-            ["v1", _, "cloud-phone", "phone-images"] if get => SimApi::Cph,
-            ["v3", "projects"] if get => SimApi::Iam,
-            ["api", "v2", "vm"] => SimApi::Zenlayer,
-            _ => SimApi::Other,
-        }
+        SimApi::all()
+            .find(|a| a.def().is_some_and(|d| (d.matches)(method, &segs)))
+            .unwrap_or_else(SimApi::other)
     }
 }
 
@@ -95,50 +92,68 @@ impl fmt::Display for SimApi {
 impl FromStr for SimApi {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        SimApi::ALL
-            .iter()
-            .copied()
-            .find(|a| a.as_str() == s.trim())
-            .ok_or_else(|| format!("unknown simulator API '{s}'"))
+        SimApi::named(s.trim()).ok_or_else(|| {
+            let names: Vec<&str> = SimApi::all().map(SimApi::as_str).collect();
+            format!("unknown simulator API '{s}' (known: {})", names.join(", "))
+        })
     }
 }
 
-/// A snapshot of the counters (the JSON of `GET /__sim/stats`).
+/// A snapshot of the counters (the JSON of `GET /__sim/stats`:
+/// `{"requests": N, "<api>": N, ..., "other": N, "faults": N}`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SimStats {
     /// All requests, the stats endpoint excluded.
     pub requests: u64,
-    /// IMS requests.
-    pub ims: u64,
-    /// Workspace requests.
-    pub workspace: u64,
-    /// CPH requests.
-    pub cph: u64,
-    /// IAM requests.
-    pub iam: u64,
-    /// Tencent requests.
-    pub tencent: u64,
-    /// Zenlayer requests.
-    pub zenlayer: u64,
-    /// Glance version document requests.
-    pub glance: u64,
-    /// Other requests (unknown paths).
-    pub other: u64,
+    /// Requests per API name.
+    #[serde(flatten)]
+    pub per_api: BTreeMap<String, u64>,
     /// Requests that got an injected fault.
     pub faults: u64,
 }
 
+impl SimStats {
+    /// The requests counted for API `name` (0 for a name not counted).
+    pub fn get(&self, name: &str) -> u64 {
+        self.per_api.get(name).copied().unwrap_or(0)
+    }
+
+    /// These counters minus `earlier` (each at least 0).
+    pub fn since(&self, earlier: &SimStats) -> SimStats {
+        SimStats {
+            requests: self.requests.saturating_sub(earlier.requests),
+            per_api: self
+                .per_api
+                .iter()
+                .map(|(k, v)| (k.clone(), v.saturating_sub(earlier.get(k))))
+                .collect(),
+            faults: self.faults.saturating_sub(earlier.faults),
+        }
+    }
+}
+
 /// The live counters.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Stats {
-    per_api: [AtomicU64; 8],
+    per_api: Vec<AtomicU64>,
     faults: AtomicU64,
+}
+
+impl Default for Stats {
+    fn default() -> Self {
+        Stats {
+            per_api: (0..SimApi::count()).map(|_| AtomicU64::new(0)).collect(),
+            faults: AtomicU64::new(0),
+        }
+    }
 }
 
 impl Stats {
     /// Counts one request.
     pub fn count(&self, api: SimApi) {
-        self.per_api[api.index()].fetch_add(1, Ordering::Relaxed);
+        if let Some(c) = self.per_api.get(api.index()) {
+            c.fetch_add(1, Ordering::Relaxed);
+        }
     }
 
     /// Counts one injected fault.
@@ -148,17 +163,18 @@ impl Stats {
 
     /// The current values.
     pub fn snapshot(&self) -> SimStats {
-        let g = |a: SimApi| self.per_api[a.index()].load(Ordering::Relaxed);
+        let per_api: BTreeMap<String, u64> = SimApi::all()
+            .map(|a| {
+                let n = self
+                    .per_api
+                    .get(a.index())
+                    .map_or(0, |c| c.load(Ordering::Relaxed));
+                (a.as_str().to_string(), n)
+            })
+            .collect();
         SimStats {
-            requests: SimApi::ALL.iter().map(|a| g(*a)).sum(),
-            ims: g(SimApi::Ims),
-            workspace: g(SimApi::Workspace),
-            cph: g(SimApi::Cph),
-            iam: g(SimApi::Iam),
-            tencent: g(SimApi::Tencent),
-            zenlayer: g(SimApi::Zenlayer),
-            glance: g(SimApi::Glance),
-            other: g(SimApi::Other),
+            requests: per_api.values().sum(),
+            per_api,
             faults: self.faults.load(Ordering::Relaxed),
         }
     }

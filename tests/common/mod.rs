@@ -5,7 +5,11 @@
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::Output;
 
-use imgcat::providers::ProviderId;
+use imgcat::providers::huawei::{
+    self,
+    config::{IAM_ENDPOINT, PROJECT_ID},
+};
+use imgcat::providers::{ProviderId, SimKey};
 use imgcat::sim::{self, SimConfig, SimCredentials, SimHandle};
 
 /// A simulator running on its own runtime for the life of the value.
@@ -44,64 +48,40 @@ impl Sim {
         self.handle.base_url()
     }
 
-    /// Environment variables with this simulator's credentials for `p`, in `mode`.
+    /// Environment variables with this simulator's credentials for `p`, in `mode`, from its
+    /// registry entry's credential group: the demo keys (`Keys`), plus the temporary tokens the
+    /// simulator was given (`Temporary`), or the tokens it accepts instead (`Token`; a group
+    /// without one keeps its keys); a token-scoped project id where the group has one.
     pub fn env(&self, p: ProviderId, mode: Auth) -> Vec<(String, String)> {
         let c = &self.creds;
-        let mut v: Vec<(&str, String)> = Vec::new();
-        match (p, mode) {
-            (
-                ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace | ProviderId::HuaweiCph,
-                Auth::Token,
-            ) => {
-                v.push(("HUAWEICLOUD_AUTH_TOKEN", c.huawei_token.expose().into()));
-                v.push((
-                    "HUAWEICLOUD_SDK_PROJECT_ID",
-                    sim::huawei_project_id("cn-north-4"),
-                ));
+        let group = p.provider().credentials();
+        let has_token = group
+            .keys
+            .iter()
+            .any(|k| matches!(k.sim, SimKey::Accepted(_)));
+        let token_mode = mode == Auth::Token && has_token;
+        let project_id = |v: &mut Vec<(String, String)>| {
+            if group.key(PROJECT_ID).is_some() {
+                v.push((PROJECT_ID.into(), huawei::sim::project_id("cn-north-4")));
             }
-            (ProviderId::HuaweiIms | ProviderId::HuaweiWorkspace | ProviderId::HuaweiCph, _) => {
-                v.push(("HUAWEICLOUD_SDK_AK", c.huawei_ak.clone()));
-                v.push(("HUAWEICLOUD_SDK_SK", c.huawei_sk.expose().into()));
-                if mode == Auth::Temporary
-                    && let Some(t) = &c.huawei_security_token
-                {
-                    v.push(("HUAWEICLOUD_SDK_SECURITY_TOKEN", t.expose().into()));
+        };
+        let mut v: Vec<(String, String)> = Vec::new();
+        for key in group.keys {
+            let value = c.get(key.env).map(str::to_string);
+            match key.sim {
+                SimKey::Demo(_) if !token_mode => v.extend(value.map(|x| (key.env.into(), x))),
+                SimKey::Accepted(_) if token_mode => v.extend(value.map(|x| (key.env.into(), x))),
+                SimKey::Optional if key.secret && mode == Auth::Temporary => {
+                    v.extend(value.map(|x| (key.env.into(), x)))
                 }
-                if mode == Auth::KeysWithProject {
-                    v.push((
-                        "HUAWEICLOUD_SDK_PROJECT_ID",
-                        sim::huawei_project_id("cn-north-4"),
-                    ));
-                }
-            }
-            (ProviderId::TencentLegacy, _) => {
-                v.push(("TENCENTCLOUD_SECRET_ID", c.tencent_secret_id.clone()));
-                v.push((
-                    "TENCENTCLOUD_SECRET_KEY",
-                    c.tencent_secret_key.expose().into(),
-                ));
-                if mode == Auth::Temporary
-                    && let Some(t) = &c.tencent_session_token
-                {
-                    v.push(("TENCENTCLOUD_SESSION_TOKEN", t.expose().into()));
-                }
-            }
-            (ProviderId::Zenlayer, Auth::Token) => {
-                v.push(("ZENLAYERCLOUD_TOKEN", c.zenlayer_token.expose().into()));
-            }
-            (ProviderId::Zenlayer, _) => {
-                v.push((
-                    "ZENLAYERCLOUD_ACCESS_KEY_ID",
-                    c.zenlayer_access_key_id.clone(),
-                ));
-                v.push((
-                    "ZENLAYERCLOUD_ACCESS_KEY_PASSWORD",
-                    c.zenlayer_access_key_password.expose().into(),
-                ));
+                _ => {}
             }
         }
-        v.push(("HUAWEICLOUD_SDK_IAM_ENDPOINT", self.url()));
-        v.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+        if token_mode || mode == Auth::KeysWithProject {
+            project_id(&mut v);
+        }
+        v.push((IAM_ENDPOINT.into(), self.url()));
+        v
     }
 }
 
@@ -118,13 +98,9 @@ pub enum Auth {
     Token,
 }
 
-/// The default region of each provider in tests.
+/// The default region of each provider in tests: its `--sim` region.
 pub fn region(p: ProviderId) -> &'static str {
-    match p {
-        ProviderId::TencentLegacy => "ap-guangzhou",
-        ProviderId::Zenlayer => "FRA-A",
-        _ => "cn-north-4",
-    }
+    p.provider().sim_region()
 }
 
 /// Runs imgcat with exactly these environment variables (plus PATH) and arguments.

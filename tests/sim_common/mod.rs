@@ -2,7 +2,9 @@
 #![allow(dead_code)]
 
 use chrono::Utc;
-use imgcat::sign::{huawei, tencent_v2, zenlayer};
+use imgcat::providers::huawei::sign as huawei;
+use imgcat::providers::tencent::v2 as tencent_v2;
+use imgcat::providers::zenlayer::sign as zenlayer;
 use imgcat::sim::{self, SimConfig, SimCredentials, SimHandle};
 use serde_json::Value;
 
@@ -32,7 +34,10 @@ pub async fn hw_token_get(
 ) -> (u16, reqwest::header::HeaderMap, Value) {
     let resp = client()
         .get(format!("{}{}", sim.base_url(), path_and_query))
-        .header("X-Auth-Token", creds().huawei_token.expose())
+        .header(
+            "X-Auth-Token",
+            creds().get("HUAWEICLOUD_AUTH_TOKEN").unwrap_or_default(),
+        )
         .send()
         .await
         .unwrap();
@@ -94,7 +99,12 @@ pub async fn tencent(
         ("Action".into(), "DescribeImages".into()),
         ("Region".into(), "ap-guangzhou".into()),
         ("Version".into(), "2017-03-12".into()),
-        ("SecretId".into(), c.tencent_secret_id.clone()),
+        (
+            "SecretId".into(),
+            c.get("TENCENTCLOUD_SECRET_ID")
+                .unwrap_or_default()
+                .to_string(),
+        ),
         ("Nonce".into(), "11886".into()),
         ("Timestamp".into(), ts),
     ];
@@ -142,7 +152,10 @@ pub async fn tencent(
 
 /// A signed Tencent request with the demo key and the current time.
 pub async fn tencent_ok(sim: &SimHandle, params: &[(&str, &str)]) -> Value {
-    let key = creds().tencent_secret_key.expose().to_string();
+    let key = creds()
+        .get("TENCENTCLOUD_SECRET_KEY")
+        .unwrap_or_default()
+        .to_string();
     let (status, v) = tencent(
         sim,
         params,
@@ -164,7 +177,10 @@ pub async fn zl_bearer_raw(base: &str, action: &str, body: Vec<u8>) -> reqwest::
         .header("Content-Type", "application/json")
         .header(
             "Authorization",
-            format!("Bearer {}", creds().zenlayer_token.expose()),
+            format!(
+                "Bearer {}",
+                creds().get("ZENLAYERCLOUD_TOKEN").unwrap_or_default()
+            ),
         )
         .body(body)
         .send()
@@ -192,7 +208,7 @@ pub async fn zl_signed(
     let signed = zenlayer::sign(
         &host,
         body.as_bytes(),
-        &c.zenlayer_access_key_id,
+        c.get("ZENLAYERCLOUD_ACCESS_KEY_ID").unwrap_or_default(),
         password,
         Utc::now().timestamp(),
     );

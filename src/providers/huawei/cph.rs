@@ -20,6 +20,9 @@ use crate::providers::raw::{BodyObject, Located, RawObject};
 use crate::providers::{Adapter, ProviderId, after};
 use crate::query::ImageQuery;
 
+/// The provider id.
+pub const ID: ProviderId = ProviderId::from_static("huawei-cph");
+
 /// The CPH adapter.
 #[derive(Debug)]
 pub struct Cph {
@@ -84,7 +87,7 @@ impl Cph {
 
 impl Adapter for Cph {
     fn id(&self) -> ProviderId {
-        ProviderId::HuaweiCph
+        ID
     }
 
     fn list<'a>(
@@ -92,7 +95,7 @@ impl Adapter for Cph {
         region: &'a str,
         query: &'a ImageQuery,
     ) -> BoxStream<'a, Result<Vec<Image>>> {
-        let target = Target::new(ProviderId::HuaweiCph, region);
+        let target = Target::new(ID, region);
         let setup = {
             let target = target.clone();
             async move {
@@ -158,7 +161,7 @@ pub fn to_image(region: &str, asked: Visibility, raw: BodyObject) -> Option<Imag
     let f = raw.fields().ok()?;
     let id = f.str("image_id")?.to_string();
     let name = f.str("image_name").unwrap_or_default().to_string();
-    let mut img = Image::new(ProviderId::HuaweiCph, region, id, name);
+    let mut img = Image::new(ID, region, id, name);
     img.visibility = match f.i64("is_public") {
         Some(1) => Visibility::Public,
         Some(2) if asked == Visibility::Public => Visibility::Private,

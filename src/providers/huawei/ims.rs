@@ -17,6 +17,9 @@ use crate::providers::raw::{BodyObject, Located, RawObject};
 use crate::providers::{Adapter, ProviderId, after};
 use crate::query::ImageQuery;
 
+/// The provider id.
+pub const ID: ProviderId = ProviderId::from_static("huawei-ims");
+
 /// Largest page IMS serves.
 pub const PAGE_CAP: u32 = 1000;
 
@@ -90,7 +93,7 @@ impl Ims {
 
 impl Adapter for Ims {
     fn id(&self) -> ProviderId {
-        ProviderId::HuaweiIms
+        ID
     }
 
     fn list<'a>(
@@ -98,7 +101,7 @@ impl Adapter for Ims {
         region: &'a str,
         query: &'a ImageQuery,
     ) -> BoxStream<'a, Result<Vec<Image>>> {
-        let target = Target::new(ProviderId::HuaweiIms, region);
+        let target = Target::new(ID, region);
         let setup = {
             let target = target.clone();
             async move {
@@ -198,7 +201,7 @@ pub fn to_image(region: &str, raw: BodyObject) -> Option<Image> {
     let f = raw.fields().ok()?;
     let id = f.str("id")?.to_string();
     let name = f.str("name").unwrap_or_default().to_string();
-    let mut img = Image::new(ProviderId::HuaweiIms, region, id, name);
+    let mut img = Image::new(ID, region, id, name);
     img.visibility = match (f.str("visibility"), f.str("__imagetype")) {
         (Some("public"), _) | (_, Some("gold" | "market")) => Visibility::Public,
         (Some("shared"), _) | (_, Some("shared")) => Visibility::Shared,

@@ -16,6 +16,9 @@ use crate::providers::raw::{BodyObject, RawObject, map_objects};
 use crate::providers::{Adapter, ProviderId, after};
 use crate::query::ImageQuery;
 
+/// The provider id.
+pub const ID: ProviderId = ProviderId::from_static("huawei-workspace");
+
 /// Largest page Workspace serves.
 pub const PAGE_CAP: u64 = 100;
 
@@ -70,7 +73,7 @@ fn page_url(base: &Url, project: &str, query: &ImageQuery, offset: u64) -> Url {
 
 impl Adapter for Workspace {
     fn id(&self) -> ProviderId {
-        ProviderId::HuaweiWorkspace
+        ID
     }
 
     fn list<'a>(
@@ -82,7 +85,7 @@ impl Adapter for Workspace {
         if query.visibility.only() == Some(Visibility::Shared) {
             return stream::empty().boxed();
         }
-        let target = Target::new(ProviderId::HuaweiWorkspace, region);
+        let target = Target::new(ID, region);
         let setup = {
             let target = target.clone();
             async move {
@@ -109,7 +112,7 @@ impl Adapter for Workspace {
             };
             pager::offset(
                 Target {
-                    provider: ProviderId::HuaweiWorkspace,
+                    provider: ID,
                     region: region.to_string(),
                 },
                 PAGE_CAP,
@@ -137,7 +140,7 @@ pub fn to_image(region: &str, raw: BodyObject) -> Option<Image> {
     let f = raw.fields().ok()?;
     let id = f.str("id")?.to_string();
     let name = f.str("name").unwrap_or_default().to_string();
-    let mut img = Image::new(ProviderId::HuaweiWorkspace, region, id, name);
+    let mut img = Image::new(ID, region, id, name);
     img.visibility = match f.str("image_type") {
         Some("gold") | Some("public") => Visibility::Public,
         Some("shared") => Visibility::Shared,

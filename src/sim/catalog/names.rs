@@ -26,7 +26,7 @@ const PATTERNS: &[&str] = &[
 ];
 
 /// The name of the `k`-th private image of a catalog.
-pub(crate) fn private_name(k: usize) -> String {
+pub fn private_name(k: usize) -> String {
     if let Some(name) = UNIQUE_NAMES.get(k) {
         return (*name).to_string();
     }
@@ -37,12 +37,12 @@ pub(crate) fn private_name(k: usize) -> String {
 }
 
 /// The name of the `k`-th image shared with the account (unique).
-pub(crate) fn shared_name(k: usize, base: &str) -> String {
+pub fn shared_name(k: usize, base: &str) -> String {
     format!("partner {base} image #{k}")
 }
 
 /// The description of a private image.
-pub(crate) fn private_description(k: usize) -> String {
+pub fn private_description(k: usize) -> String {
     match k % 4 {
         0 => String::new(),
         1 => format!("created from instance ecs-{k:04}"),

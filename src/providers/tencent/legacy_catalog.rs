@@ -1,9 +1,16 @@
-//! Tencent (legacy API 2.0, seed 002) and Zenlayer (seed 004) catalogs.
+//! The simulator's catalog of Tencent API 2.0 (seed 002): `DescribeImages` `ImageSet` objects.
 
 use serde_json::{Value, json};
 
-use super::names::{private_description, private_name, shared_name};
-use super::{Facets, Kind, base36, base62, created, hash, iso_offset, kind_at};
+use crate::sim::catalog::{
+    Catalog, Facets, Kind, UNIQUE_NAMES, base36, created, hash, iso_offset, kind_at,
+    private_description, private_name, shared_name,
+};
+
+/// The catalog of `n` images, in the API's order (generation order).
+pub fn catalog(n: usize) -> Catalog {
+    Catalog::new((0..n).map(item).collect(), "ImageId", "ImageName")
+}
 
 /// Tencent templates: `(ImageName, ImageOsName, platform, os_type, arm)`.
 const TENCENT_OS: &[(&str, &str, &str, &str, bool)] = &[
@@ -136,7 +143,7 @@ const TENCENT_PATTERN: &[Kind] = &[
 const TENCENT_SALT: u64 = 0x7C7C;
 
 /// Item `i` of the Tencent catalog.
-pub(super) fn tencent(i: usize) -> (Value, Facets) {
+fn item(i: usize) -> (Value, Facets) {
     let (kind, k) = kind_at(TENCENT_PATTERN, i);
     let h = hash(TENCENT_SALT, i);
     let (base, os_name, platform, os_type, arm) =
@@ -166,7 +173,7 @@ pub(super) fn tencent(i: usize) -> (Value, Facets) {
             (name.clone(), "MARKET_IMAGE", "MARKET".to_string(), name)
         }
     };
-    let status = if kind == Kind::Private && k >= super::UNIQUE_NAMES.len() {
+    let status = if kind == Kind::Private && k >= UNIQUE_NAMES.len() {
         match (h >> 16) % 25 {
             0 => "CREATING",
             1 => "CREATEFAILED",
@@ -195,161 +202,6 @@ pub(super) fn tencent(i: usize) -> (Value, Facets) {
         status,
         created: t,
         bits: if os_name.ends_with("_32") { 32 } else { 64 },
-        disk_format: "",
-    };
-    (v, facets)
-}
-
-/// Zenlayer templates: `(imageName, imageVersion, category, osType, size GB, arm)`.
-const ZENLAYER_OS: &[(&str, &str, &str, &str, &str, bool)] = &[
-    (
-        "Ubuntu Server 18.04 LTS x86 64-bit",
-        "18.04",
-        "Ubuntu",
-        "linux",
-        "30",
-        false,
-    ),
-    (
-        "Ubuntu Server 20.04 LTS x86 64-bit",
-        "20.04",
-        "Ubuntu",
-        "linux",
-        "30",
-        false,
-    ),
-    (
-        "Ubuntu Server 22.04 LTS x86 64-bit",
-        "22.04",
-        "Ubuntu",
-        "linux",
-        "30",
-        false,
-    ),
-    (
-        "Ubuntu Server 22.04 LTS Arm 64-bit",
-        "22.04",
-        "Ubuntu",
-        "linux",
-        "30",
-        true,
-    ),
-    (
-        "Debian 11.5 Amd x86 64-bit",
-        "11.5",
-        "Debian",
-        "linux",
-        "30",
-        false,
-    ),
-    (
-        "Debian 12.1 x86 64-bit",
-        "12.1",
-        "Debian",
-        "linux",
-        "30",
-        false,
-    ),
-    (
-        "CentOS 7.4.1708 x86 64-bit",
-        "7.4",
-        "CentOS",
-        "linux",
-        "30",
-        false,
-    ),
-    (
-        "CentOS 7.9.2009 x86 64-bit",
-        "7.9",
-        "CentOS",
-        "linux",
-        "30",
-        false,
-    ),
-    (
-        "Windows Server 2019 Datacenter x86 64-bit",
-        "2019",
-        "Windows",
-        "windows",
-        "40",
-        false,
-    ),
-    (
-        "Windows Server 2022 Standard x86 64-bit",
-        "2022",
-        "Windows",
-        "windows",
-        "40",
-        false,
-    ),
-];
-
-const ZENLAYER_PATTERN: &[Kind] = &[
-    Kind::Public,
-    Kind::Private,
-    Kind::Public,
-    Kind::Public,
-    Kind::Private,
-    Kind::Public,
-    Kind::Public,
-    Kind::Private,
-    Kind::Public,
-    Kind::Public,
-];
-
-const ZENLAYER_SALT: u64 = 0x2E2E;
-
-/// Item `i` of the Zenlayer catalog (`PUBLIC_IMAGE` / `CUSTOM_IMAGE`).
-pub(super) fn zenlayer(i: usize) -> (Value, Facets) {
-    let (kind, k) = kind_at(ZENLAYER_PATTERN, i);
-    let h = hash(ZENLAYER_SALT, i);
-    let (base, version, category, os_type, size, arm) =
-        ZENLAYER_OS[(h % ZENLAYER_OS.len() as u64) as usize];
-    let custom = kind != Kind::Public;
-    let status = if custom && k >= super::UNIQUE_NAMES.len() {
-        match (h >> 16) % 20 {
-            0 => "CREATING",
-            1 => "UNAVAILABLE",
-            _ => "AVAILABLE",
-        }
-    } else {
-        "AVAILABLE"
-    };
-    let (name, description, image_type, size) = if custom {
-        let desc = private_description(k);
-        let desc = if desc.is_empty() {
-            Value::Null
-        } else {
-            Value::from(desc)
-        };
-        (
-            private_name(k),
-            desc,
-            "CUSTOM_IMAGE",
-            ["20", "40", "60", "100"][(h >> 24) as usize % 4],
-        )
-    } else {
-        (base.to_string(), Value::Null, "PUBLIC_IMAGE", size)
-    };
-    let v = json!({
-        "imageVersion": version,
-        "imageId": format!("img-{}", base62(ZENLAYER_SALT, i, 25)),
-        "imageName": name,
-        "imageDescription": description,
-        "osType": os_type,
-        "imageSize": size,
-        "imageStatus": status,
-        "category": category,
-        "imageType": image_type,
-    });
-    let facets = Facets {
-        kind,
-        os_type,
-        platform: category,
-        arm,
-        status,
-        created: created(ZENLAYER_SALT, i),
-        bits: 64,
         disk_format: "",
     };
     (v, facets)

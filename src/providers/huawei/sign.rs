@@ -19,8 +19,8 @@ use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use std::collections::BTreeMap;
 
-use super::VerifyError;
-use super::crypto::{constant_time_eq, hmac_sha256, sha256_hex};
+use crate::sign::VerifyError;
+use crate::sign::crypto::{constant_time_eq, hmac_sha256, sha256_hex};
 
 /// The algorithm name in `Authorization` and the string to sign.
 pub const ALGORITHM: &str = "SDK-HMAC-SHA256";

@@ -1,31 +1,88 @@
-//! Zenlayer Cloud: `POST /api/v2/vm` with `x-zc-action: DescribeImages | DescribeZones`.
-//! Answers `{"requestId","response":{...}}`; errors a non-200 status with
+//! The simulated Zenlayer Cloud: `POST /api/v2/vm` with `x-zc-action: DescribeImages |
+//! DescribeZones`. Answers `{"requestId","response":{...}}`; errors a non-200 status with
 //! `{"requestId","code","message"}`.
+//!
+//! Catalog ([`catalog`](super::catalog)): `imageType` PUBLIC_IMAGE / CUSTOM_IMAGE,
+//! `imageStatus` AVAILABLE, CREATING, UNAVAILABLE.
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::post;
+use chrono::Utc;
 use http::{HeaderMap, StatusCode};
 use serde_json::{Map, Value, json};
 
-use super::catalog::{Entry, Kind};
-use super::paging::offset_page;
-use super::reply;
-use super::server::{AppState, Shared};
-use super::stats::SimApi;
-use super::{auth, regions};
+use super::config::{ACCESS_KEY_ID, ACCESS_KEY_PASSWORD, TOKEN};
+use super::{ID, images, sign as zl_sign, zones};
+use crate::sign::VerifyError;
+use crate::sim::auth::{self, Rejection, SKEW_SECS, guarded};
+use crate::sim::catalog::{Entry, Kind};
+use crate::sim::paging::offset_page;
+use crate::sim::reply::{self, json_value};
+use crate::sim::service::{SimApiDef, SimService};
+use crate::sim::{Shared, SimApi, SimState};
+
+/// The simulated Zenlayer API ([`SimService`]).
+pub static SIM: ZenlayerSim = ZenlayerSim;
+
+/// The simulated `POST /api/v2/vm`.
+#[derive(Debug)]
+pub struct ZenlayerSim;
+
+const APIS: &[SimApiDef] = &[SimApiDef {
+    name: "zenlayer",
+    image_api: true,
+    matches: |_, segs| matches!(segs, ["api", "v2", "vm"]),
+    fault: api_fault,
+}];
+
+impl SimService for ZenlayerSim {
+    fn name(&self) -> &'static str {
+        "zenlayer"
+    }
+
+    fn apis(&self) -> &'static [SimApiDef] {
+        APIS
+    }
+
+    fn routes(&self) -> Router<Shared> {
+        Router::new().route(images::PATH, post(handle))
+    }
+}
+
+/// The API's answer to a `status:CODE` fault.
+fn api_fault(status: StatusCode) -> Response {
+    let code = match status.as_u16() {
+        429 => "REQUEST_LIMIT_EXCEEDED",
+        503 => "SERVICE_UNAVAILABLE",
+        500..=599 => "INTERNAL_ERROR",
+        _ => "INVALID_PARAMETER",
+    };
+    let reason = status.canonical_reason().unwrap_or("Error");
+    zenlayer_error(status, &reply::request_uuid(), code, reason)
+}
+
+/// Zenlayer error: `{"requestId","code","message"}` with a non-200 status.
+pub(crate) fn zenlayer_error(status: StatusCode, rid: &str, code: &str, msg: &str) -> Response {
+    json_value(
+        status,
+        rid,
+        &json!({"requestId": rid, "code": code, "message": msg}),
+    )
+}
 
 const DEFAULT_PAGE_SIZE: u64 = 20;
 const MAX_PAGE_SIZE: u64 = 1000;
 
 /// `POST /api/v2/vm`.
-pub(crate) async fn handle(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+async fn handle(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
     let rid = format!("T{}", reply::request_uuid().to_ascii_uppercase());
-    if let Err(r) = auth::zenlayer(&st, &headers, &body, &rid) {
+    if let Err(r) = check_auth(&st, &headers, &body, &rid) {
         return *r;
     }
-    let bad =
-        |code: &str, msg: &str| reply::zenlayer_error(StatusCode::BAD_REQUEST, &rid, code, msg);
+    let bad = |code: &str, msg: &str| zenlayer_error(StatusCode::BAD_REQUEST, &rid, code, msg);
     let req: Map<String, Value> = if body.iter().all(u8::is_ascii_whitespace) {
         Map::new()
     } else {
@@ -68,7 +125,7 @@ fn describe_zones(req: &Map<String, Value>, rid: &str) -> Response {
         None | Some(Value::Null) => None,
         Some(Value::Array(a)) => Some(a.iter().filter_map(Value::as_str).collect()),
         Some(_) => {
-            return reply::zenlayer_error(
+            return zenlayer_error(
                 StatusCode::BAD_REQUEST,
                 rid,
                 "INVALID_PARAMETER",
@@ -76,7 +133,7 @@ fn describe_zones(req: &Map<String, Value>, rid: &str) -> Response {
             );
         }
     };
-    let zones: Vec<Value> = regions::ZENLAYER
+    let zones: Vec<Value> = zones::SIMULATED
         .iter()
         .filter(|(id, _)| wanted.as_ref().is_none_or(|w| w.contains(id)))
         .map(|(id, name)| {
@@ -124,13 +181,12 @@ fn opt_int(
     }
 }
 
-fn describe_images(st: &AppState, req: &Map<String, Value>, rid: &str) -> Response {
-    let bad =
-        |msg: &str| reply::zenlayer_error(StatusCode::BAD_REQUEST, rid, "INVALID_PARAMETER", msg);
+fn describe_images(st: &SimState, req: &Map<String, Value>, rid: &str) -> Response {
+    let bad = |msg: &str| zenlayer_error(StatusCode::BAD_REQUEST, rid, "INVALID_PARAMETER", msg);
     let zone = match opt_str(req, "zoneId") {
         Err(m) => return bad(&m),
         Ok(None) => {
-            return reply::zenlayer_error(
+            return zenlayer_error(
                 StatusCode::BAD_REQUEST,
                 rid,
                 "MISSING_PARAMETER",
@@ -139,8 +195,8 @@ fn describe_images(st: &AppState, req: &Map<String, Value>, rid: &str) -> Respon
         }
         Ok(Some(z)) => z,
     };
-    if !regions::zenlayer(zone) {
-        return reply::zenlayer_error(
+    if !zones::SIMULATED.iter().any(|(id, _)| *id == zone) {
+        return zenlayer_error(
             StatusCode::NOT_FOUND,
             rid,
             "INVALID_ZONE_NOT_FOUND",
@@ -199,8 +255,8 @@ fn describe_images(st: &AppState, req: &Map<String, Value>, rid: &str) -> Respon
     let offset = (page_num - 1).saturating_mul(page_size);
     let page = offset_page(
         st,
-        SimApi::Zenlayer,
-        &st.zenlayer,
+        SimApi::named("zenlayer").unwrap_or_else(SimApi::other),
+        st.catalog(ID),
         filtered,
         keep,
         offset,
@@ -219,4 +275,67 @@ fn describe_images(st: &AppState, req: &Map<String, Value>, rid: &str) -> Respon
         page.byte_len(),
     );
     reply::json_bytes(StatusCode::OK, rid, body)
+}
+
+/// The API's credential check: `Authorization: Bearer <token>` or ZC2-HMAC-SHA256.
+fn check_auth(st: &SimState, headers: &HeaderMap, body: &[u8], rid: &str) -> Result<(), Rejection> {
+    let deny =
+        |code: &str, msg: &str| Box::new(zenlayer_error(StatusCode::UNAUTHORIZED, rid, code, msg));
+    let creds = st.creds();
+    let Some(auth) = auth::header(headers, "authorization") else {
+        return Err(deny(
+            "AUTHENTICATION_FAILED",
+            "The Authorization header is missing.",
+        ));
+    };
+    if let Some(token) = auth.strip_prefix("Bearer ") {
+        return if Some(token.trim()) == creds.get(TOKEN) {
+            Ok(())
+        } else {
+            Err(deny(
+                "AUTHENTICATION_FAILED",
+                "The bearer token is invalid.",
+            ))
+        };
+    }
+    if !auth.starts_with(zl_sign::ALGORITHM) {
+        return Err(deny(
+            "AUTHENTICATION_FAILED",
+            "Unsupported Authorization scheme.",
+        ));
+    }
+    let ts = auth::header(headers, "x-zc-timestamp").and_then(|t| t.trim().parse::<i64>().ok());
+    match ts {
+        None => {
+            return Err(deny(
+                "SIGNATURE_FAILURE",
+                "The x-zc-timestamp header is missing or invalid.",
+            ));
+        }
+        Some(ts) if (Utc::now().timestamp() - ts).abs() > SKEW_SECS => {
+            return Err(deny(
+                "SIGNATURE_EXPIRED",
+                "The request timestamp is too far from the server time.",
+            ));
+        }
+        Some(_) => {}
+    }
+    let host = auth::header(headers, "host").unwrap_or_default();
+    let lookup = |id: &str| {
+        (Some(id) == creds.get(ACCESS_KEY_ID))
+            .then(|| creds.get(ACCESS_KEY_PASSWORD).map(str::to_string))
+            .flatten()
+    };
+    match guarded(|| zl_sign::verify(host, headers, body, &lookup)) {
+        Ok(_) => Ok(()),
+        Err(VerifyError::UnknownKey) => Err(deny(
+            "INVALID_ACCESS_KEY_ID",
+            "The access key id does not exist.",
+        )),
+        Err(VerifyError::Expired) => Err(deny("SIGNATURE_EXPIRED", "The signature has expired.")),
+        Err(_) => Err(deny(
+            "SIGNATURE_FAILURE",
+            "The request signature does not match.",
+        )),
+    }
 }

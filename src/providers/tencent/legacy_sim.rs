@@ -1,23 +1,88 @@
-//! Tencent Cloud API 2.0: `GET` or `POST` (form body) `/v2/index.php?Action=DescribeImages`.
-//! Errors come with HTTP 200 as `{"Response":{"Error":{"Code","Message"},"RequestId"}}`.
+//! The simulated Tencent Cloud API 2.0: `GET` or `POST` (form body)
+//! `/v2/index.php?Action=DescribeImages`. Errors come with HTTP 200 as
+//! `{"Response":{"Error":{"Code","Message"},"RequestId"}}`.
+//!
+//! Catalog ([`legacy_catalog`](super::legacy_catalog)): `ImageType` PUBLIC_IMAGE /
+//! PRIVATE_IMAGE / SHARED_IMAGE / MARKET_IMAGE, `ImageStatus` NORMAL, CREATING, CREATEFAILED,
+//! SYNCING, IMPORTFAILED.
 
 use std::collections::BTreeMap;
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::get;
+use chrono::Utc;
 use http::{HeaderMap, Method, StatusCode, Uri};
+use serde_json::json;
 
-use super::catalog::{Entry, Kind};
-use super::paging::offset_page;
-use super::reply::{self, first, form_pairs, parse_uint};
-use super::server::Shared;
-use super::stats::SimApi;
-use super::{auth, regions};
+use super::config::{SECRET_ID, SECRET_KEY, SESSION_TOKEN};
+use super::{legacy, legacy_regions, v2};
+use crate::sign::VerifyError;
+use crate::sim::auth::{Rejection, SKEW_SECS, guarded};
+use crate::sim::catalog::{Entry, Kind};
+use crate::sim::paging::offset_page;
+use crate::sim::reply::{self, first, form_pairs, json_value, parse_uint};
+use crate::sim::service::{SimApiDef, SimService};
+use crate::sim::{Shared, SimApi, SimState};
+
+/// The simulated API 2.0 ([`SimService`]).
+pub static SIM: LegacySim = LegacySim;
+
+/// The simulated API 2.0 endpoint.
+#[derive(Debug)]
+pub struct LegacySim;
+
+const APIS: &[SimApiDef] = &[SimApiDef {
+    name: "tencent",
+    image_api: true,
+    matches: |_, segs| matches!(segs, ["v2", "index.php"]),
+    fault: api_fault,
+}];
+
+impl SimService for LegacySim {
+    fn name(&self) -> &'static str {
+        "tencent-legacy"
+    }
+
+    fn apis(&self) -> &'static [SimApiDef] {
+        APIS
+    }
+
+    fn routes(&self) -> Router<Shared> {
+        Router::new().route("/v2/index.php", get(handle).post(handle))
+    }
+}
+
+/// The API's answer to a `status:CODE` fault.
+fn api_fault(status: StatusCode) -> Response {
+    let code = match status.as_u16() {
+        429 => "RequestLimitExceeded",
+        500..=599 => "InternalError",
+        _ => "InvalidParameter",
+    };
+    let reason = status.canonical_reason().unwrap_or("Error");
+    tencent_error(status, &reply::request_uuid(), code, reason)
+}
+
+/// Tencent API error (HTTP 200 unless `status` says otherwise).
+pub(crate) fn tencent_error(status: StatusCode, rid: &str, code: &str, msg: &str) -> Response {
+    json_value(
+        status,
+        rid,
+        &json!({"Response": {"Error": {"Code": code, "Message": msg}, "RequestId": rid}}),
+    )
+}
+
+/// Whether `region` is a region of the API (a name or an API 2.0 short code).
+fn known_region(region: &str) -> bool {
+    legacy_regions::REGIONS.contains(&region) || legacy_regions::SHORT_CODES.contains(&region)
+}
 
 const DEFAULT_LIMIT: u64 = 20;
 const MAX_LIMIT: u64 = 100;
-const VERSION: &str = "2017-03-12";
+const VERSION: &str = legacy::VERSION;
 const MAX_FILTERS: usize = 10;
 const MAX_VALUES: usize = 5;
 
@@ -44,7 +109,7 @@ fn collect_filters(params: &[(String, String)]) -> Filters {
 }
 
 /// `GET|POST /v2/index.php`.
-pub(crate) async fn handle(
+async fn handle(
     State(st): State<Shared>,
     method: Method,
     uri: Uri,
@@ -52,7 +117,7 @@ pub(crate) async fn handle(
     body: Bytes,
 ) -> Response {
     let rid = reply::request_uuid();
-    let fail = |code: &str, msg: &str| reply::tencent_error(StatusCode::OK, &rid, code, msg);
+    let fail = |code: &str, msg: &str| tencent_error(StatusCode::OK, &rid, code, msg);
     let mut params = form_pairs(uri.query().unwrap_or_default().as_bytes());
     if method == Method::POST {
         params.extend(form_pairs(&body));
@@ -67,7 +132,7 @@ pub(crate) async fn handle(
             "The request is missing a required parameter `Action`.",
         );
     };
-    if let Err(r) = auth::tencent(&st, method.as_str(), host, &params, &rid) {
+    if let Err(r) = check_auth(&st, method.as_str(), host, &params, &rid) {
         return *r;
     }
     if action != "DescribeImages" {
@@ -83,7 +148,7 @@ pub(crate) async fn handle(
                 "The request is missing a required parameter `Region`.",
             );
         }
-        Some(r) if !regions::tencent(r) => {
+        Some(r) if !known_region(r) => {
             return fail(
                 "UnsupportedRegion",
                 &format!("The region `{r}` is not supported."),
@@ -202,8 +267,8 @@ pub(crate) async fn handle(
     };
     let page = offset_page(
         &st,
-        SimApi::Tencent,
-        &st.tencent,
+        SimApi::named("tencent").unwrap_or_else(SimApi::other),
+        st.catalog(legacy::ID),
         filtered,
         keep,
         offset,
@@ -221,4 +286,67 @@ pub(crate) async fn handle(
         page.byte_len(),
     );
     reply::json_bytes(StatusCode::OK, &rid, body)
+}
+
+/// The API's credential check: `SecretId` / `Signature` / `Timestamp` / `Nonce` (+ `Token`) parameters.
+/// Errors are HTTP 200 with `{"Response":{"Error":...}}`.
+fn check_auth(
+    st: &SimState,
+    http_method: &str,
+    host: &str,
+    params: &[(String, String)],
+    rid: &str,
+) -> Result<(), Rejection> {
+    let fail = |code: &str, msg: &str| Box::new(tencent_error(StatusCode::OK, rid, code, msg));
+    let creds = st.creds();
+    for p in ["SecretId", "Signature", "Timestamp", "Nonce"] {
+        if reply::first(params, p).is_none() {
+            return Err(fail(
+                "MissingParameter",
+                &format!("The request is missing a required parameter `{p}`."),
+            ));
+        }
+    }
+    let ts = reply::first(params, "Timestamp").and_then(|t| t.trim().parse::<i64>().ok());
+    let Some(ts) = ts else {
+        return Err(fail(
+            "InvalidParameterValue",
+            "The value of parameter `Timestamp` is not a valid unix time.",
+        ));
+    };
+    if (Utc::now().timestamp() - ts).abs() > SKEW_SECS {
+        return Err(fail(
+            "AuthFailure.SignatureExpire",
+            "Signature expired. Timestamp is more than 5 minutes away from the server time.",
+        ));
+    }
+    let lookup = |id: &str| {
+        (Some(id) == creds.get(SECRET_ID))
+            .then(|| creds.get(SECRET_KEY).map(str::to_string))
+            .flatten()
+    };
+    match guarded(|| v2::verify(http_method, host, legacy::PATH, params, &lookup)) {
+        Ok(_) => {}
+        Err(VerifyError::UnknownKey) => {
+            return Err(fail(
+                "AuthFailure.SecretIdNotFound",
+                "The SecretId is not found.",
+            ));
+        }
+        Err(VerifyError::Expired) => {
+            return Err(fail("AuthFailure.SignatureExpire", "Signature expired."));
+        }
+        Err(_) => {
+            return Err(fail(
+                "AuthFailure.SignatureFailure",
+                "The provided credentials could not be validated. Please check your signature is correct.",
+            ));
+        }
+    }
+    if let (Some(expected), Some(got)) = (creds.get(SESSION_TOKEN), reply::first(params, "Token"))
+        && expected != got
+    {
+        return Err(fail("AuthFailure.TokenFailure", "The Token is invalid."));
+    }
+    Ok(())
 }

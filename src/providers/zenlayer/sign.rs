@@ -5,8 +5,8 @@
 //! `ZC2-HMAC-SHA256\n{x-zc-timestamp}\n{hex(sha256(canonical))}`; signature =
 //! hex(HMAC-SHA256(access key password, string to sign)).
 
-use super::VerifyError;
-use super::crypto::{constant_time_eq, hmac_sha256, sha256_hex};
+use crate::sign::VerifyError;
+use crate::sign::crypto::{constant_time_eq, hmac_sha256, sha256_hex};
 
 /// The algorithm name.
 pub const ALGORITHM: &str = "ZC2-HMAC-SHA256";

@@ -1,22 +1,140 @@
-//! Huawei Cloud: Workspace, CPH, IAM projects and the Glance version document here; IMS in
-//! [`ims`]. All share the API gateway's auth ([`gate`]).
+//! The simulated Huawei Cloud gateway: IMS (in [`ims`]), Workspace, CPH, IAM projects and the
+//! Glance version document, all behind the API gateway's auth ([`gate`]) and its error shape.
+//!
+//! Catalogs (item `i` depends only on the service and `i`; see [`catalog`]):
+//! - IMS: `visibility` public / private / shared with `__imagetype` gold / private / shared /
+//!   market (market images are `visibility: public`); `status` active, queued, saving, killed;
+//!   Arm images carry `__support_arm: "true"`; listed newest first.
+//! - Workspace: `image_type` gold / private, `architecture` x86 / arm; sorted by name.
+//! - CPH: `is_public` 1 (public) / 2 (private, and shared ones with `receive_status`); Android
+//!   on Arm; listed public, private, shared.
 
+pub mod catalog;
 mod ims;
 
-pub(crate) use ims::ims;
-
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::Response;
+use axum::routing::get;
+use chrono::Utc;
 use http::{HeaderMap, Method, StatusCode, Uri};
 use serde_json::{Value, json};
 
-use super::catalog::{Entry, Kind};
-use super::paging::offset_page;
-use super::reply::{self, first, form_pairs, js, parse_uint};
-use super::server::{AppState, Shared};
-use super::stats::SimApi;
-use super::{auth, huawei_project_id, regions};
+use super::config::{AK, AUTH_TOKEN, PROJECT_ID, SECURITY_TOKEN, SK};
+use super::{CPH_ID, WORKSPACE_ID, regions, sign as hw_sign};
+use crate::sign::VerifyError;
+use crate::sim::auth::{self, Rejection, guarded};
+use crate::sim::catalog::{Entry, Kind, mix};
+use crate::sim::paging::offset_page;
+use crate::sim::reply::{self, first, form_pairs, js, json_value, parse_uint};
+use crate::sim::service::{SimApiDef, SimService};
+use crate::sim::{Shared, SimApi, SimState};
+
+/// The simulated gateway, shared by the three Huawei providers.
+pub static SIM: HuaweiSim = HuaweiSim;
+
+/// The simulated Huawei gateway ([`SimService`]).
+#[derive(Debug)]
+pub struct HuaweiSim;
+
+const APIS: &[SimApiDef] = &[
+    SimApiDef {
+        name: "ims",
+        image_api: true,
+        matches: |m, segs| *m == Method::GET && matches!(segs, ["v2", "images"]),
+        fault: gateway_fault,
+    },
+    SimApiDef {
+        name: "workspace",
+        image_api: true,
+        matches: |m, segs| *m == Method::GET && matches!(segs, ["v2", _, "images"]),
+        fault: gateway_fault,
+    },
+    SimApiDef {
+        name: "cph",
+        image_api: true,
+        matches: |m, segs| {
+            *m == Method::GET && matches!(segs, ["v1", _, "cloud-phone", "phone-images"])
+        },
+        fault: gateway_fault,
+    },
+    SimApiDef {
+        name: "iam",
+        image_api: false,
+        matches: |m, segs| *m == Method::GET && matches!(segs, ["v3", "projects"]),
+        fault: gateway_fault,
+    },
+    SimApiDef {
+        name: "glance",
+        image_api: false,
+        matches: |m, segs| *m == Method::GET && matches!(segs, [""]),
+        fault: gateway_fault,
+    },
+];
+
+impl SimService for HuaweiSim {
+    fn name(&self) -> &'static str {
+        "huawei"
+    }
+
+    fn apis(&self) -> &'static [SimApiDef] {
+        APIS
+    }
+
+    fn routes(&self) -> Router<Shared> {
+        Router::new()
+            .route("/", get(versions))
+            .route("/v2/images", get(ims::ims))
+            .route("/v2/{project_id}/images", get(workspace))
+            .route("/v1/{project_id}/cloud-phone/phone-images", get(cph))
+            .route("/v3/projects", get(iam_projects))
+    }
+}
+
+/// The simulator API of a name this service declares.
+pub(crate) fn api(name: &str) -> SimApi {
+    SimApi::named(name).unwrap_or_else(SimApi::other)
+}
+
+/// The gateway's answer to a `status:CODE` fault.
+fn gateway_fault(status: StatusCode) -> Response {
+    let (code, msg) = match status.as_u16() {
+        429 => ("APIGW.0308", "The throttling threshold has been reached"),
+        503 => ("APIGW.0204", "Service unavailable"),
+        500..=599 => ("APIGW.0202", "Internal server error"),
+        _ => ("APIGW.0101", status.canonical_reason().unwrap_or("Error")),
+    };
+    huawei_error(status, &reply::request_id(), code, msg)
+}
+
+/// Huawei API gateway / service error: `{"error_code","error_msg","request_id"}`.
+pub(crate) fn huawei_error(status: StatusCode, rid: &str, code: &str, msg: &str) -> Response {
+    json_value(
+        status,
+        rid,
+        &json!({"error_code": code, "error_msg": msg, "request_id": rid}),
+    )
+}
+
+/// Glance-style IMS error: `{"error":{"code","message"}}`.
+pub(crate) fn glance_error(status: StatusCode, rid: &str, code: &str, msg: &str) -> Response {
+    json_value(
+        status,
+        rid,
+        &json!({"error": {"code": code, "message": msg}}),
+    )
+}
+
+/// The project id the simulated IAM gives `region` when no `HUAWEICLOUD_SDK_PROJECT_ID` is
+/// configured: 32 hex digits, deterministic.
+pub fn project_id(region: &str) -> String {
+    let h = region.bytes().fold(0xCBF2_9CE4_8422_2325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100_0000_01B3)
+    });
+    let a = mix(h);
+    format!("{:016x}{:016x}", a, mix(a ^ 0x1A3))
+}
 
 /// Workspace page size default and cap.
 const WORKSPACE_MAX_LIMIT: u64 = 100;
@@ -24,7 +142,7 @@ const WORKSPACE_MAX_LIMIT: u64 = 100;
 const CPH_MAX_LIMIT: u64 = 500;
 
 /// `GET /`: the Glance version document (HTTP 300, as Glance answers).
-pub(crate) async fn versions(headers: HeaderMap) -> Response {
+async fn versions(headers: HeaderMap) -> Response {
     let host = headers
         .get("host")
         .and_then(|h| h.to_str().ok())
@@ -53,28 +171,28 @@ pub(crate) async fn versions(headers: HeaderMap) -> Response {
 }
 
 /// Project ids this account owns: the configured one, or one per known region.
-fn known_project(st: &AppState, id: &str) -> bool {
-    match &st.creds.huawei_project_id {
+fn known_project(st: &SimState, id: &str) -> bool {
+    match st.creds().get(PROJECT_ID) {
         Some(p) => p == id,
-        None => regions::huawei().iter().any(|r| huawei_project_id(r) == id),
+        None => regions::union().iter().any(|r| project_id(r) == id),
     }
 }
 
 /// Checks auth and the path's project id; `Err` is the response to send.
 fn gate(
-    st: &AppState,
+    st: &SimState,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
     body: &[u8],
     rid: &str,
     project: Option<&str>,
-) -> Result<(), auth::Rejection> {
-    auth::huawei(st, method, uri, headers, body, rid)?;
+) -> Result<(), Rejection> {
+    check_auth(st, method, uri, headers, body, rid)?;
     if let Some(p) = project
         && !known_project(st, p)
     {
-        return Err(Box::new(reply::huawei_error(
+        return Err(Box::new(huawei_error(
             StatusCode::FORBIDDEN,
             rid,
             "APIGW.0302",
@@ -93,7 +211,7 @@ fn path_project(uri: &Uri) -> String {
 }
 
 /// `GET /v3/projects?name=REGION`: IAM's project list.
-pub(crate) async fn iam_projects(
+async fn iam_projects(
     State(st): State<Shared>,
     method: Method,
     uri: Uri,
@@ -109,8 +227,8 @@ pub(crate) async fn iam_projects(
         .get("host")
         .and_then(|h| h.to_str().ok())
         .unwrap_or("localhost");
-    let domain = huawei_project_id("domain");
-    let known = regions::huawei();
+    let domain = project_id("domain");
+    let known = regions::union();
     let names: Vec<&str> = match first(&q, "name") {
         Some(n) => known.into_iter().filter(|r| *r == n).collect(),
         None => known,
@@ -119,10 +237,9 @@ pub(crate) async fn iam_projects(
         .iter()
         .map(|r| {
             let id = st
-                .creds
-                .huawei_project_id
-                .clone()
-                .unwrap_or_else(|| huawei_project_id(r));
+                .creds()
+                .get(PROJECT_ID)
+                .map_or_else(|| project_id(r), str::to_string);
             json!({
                 "is_domain": false,
                 "description": "",
@@ -147,7 +264,7 @@ pub(crate) async fn iam_projects(
 }
 
 /// `GET /v2/{project_id}/images`: Workspace product images, `offset` / `limit`.
-pub(crate) async fn workspace(
+async fn workspace(
     State(st): State<Shared>,
     method: Method,
     uri: Uri,
@@ -159,7 +276,7 @@ pub(crate) async fn workspace(
     if let Err(r) = gate(&st, &method, &uri, &headers, &body, &rid, Some(&project)) {
         return *r;
     }
-    let bad = |msg: &str| reply::huawei_error(StatusCode::BAD_REQUEST, &rid, "WKS.00000400", msg);
+    let bad = |msg: &str| huawei_error(StatusCode::BAD_REQUEST, &rid, "WKS.00000400", msg);
     let q = form_pairs(uri.query().unwrap_or_default().as_bytes());
     let limit = match first(&q, "limit") {
         None => WORKSPACE_MAX_LIMIT,
@@ -208,8 +325,8 @@ pub(crate) async fn workspace(
     };
     let page = offset_page(
         &st,
-        SimApi::Workspace,
-        &st.workspace,
+        api("workspace"),
+        st.catalog(WORKSPACE_ID),
         filtered,
         keep,
         offset,
@@ -227,7 +344,7 @@ pub(crate) async fn workspace(
 
 /// `GET /v1/{project_id}/cloud-phone/phone-images`: all images in one answer, unless `limit` or
 /// `marker` ask for pages (newer API: `page_info.next_marker`).
-pub(crate) async fn cph(
+async fn cph(
     State(st): State<Shared>,
     method: Method,
     uri: Uri,
@@ -239,7 +356,7 @@ pub(crate) async fn cph(
     if let Err(r) = gate(&st, &method, &uri, &headers, &body, &rid, Some(&project)) {
         return *r;
     }
-    let bad = |msg: &str| reply::huawei_error(StatusCode::BAD_REQUEST, &rid, "CPS.0005", msg);
+    let bad = |msg: &str| huawei_error(StatusCode::BAD_REQUEST, &rid, "CPS.0005", msg);
     let q = form_pairs(uri.query().unwrap_or_default().as_bytes());
     let kinds: &[Kind] = match first(&q, "image_type") {
         None | Some("all") => &[Kind::Public, Kind::Market, Kind::Private, Kind::Shared],
@@ -260,7 +377,7 @@ pub(crate) async fn cph(
             }
         },
     } as usize;
-    let cat = &st.cph;
+    let cat = st.catalog(CPH_ID);
     let start = match first(&q, "marker") {
         None => 0,
         Some(m) => match cat.by_id.get(m) {
@@ -296,4 +413,81 @@ pub(crate) async fn cph(
         cap,
     );
     reply::json_bytes(StatusCode::OK, &rid, body)
+}
+
+/// The API gateway's check: `X-Auth-Token`, or SDK-HMAC-SHA256 (+ `X-Security-Token`).
+fn check_auth(
+    st: &SimState,
+    method: &Method,
+    uri: &Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+    rid: &str,
+) -> Result<(), Rejection> {
+    let deny = |msg: &str| {
+        Box::new(huawei_error(
+            StatusCode::UNAUTHORIZED,
+            rid,
+            "APIGW.0301",
+            &format!("Incorrect IAM authentication information: {msg}"),
+        ))
+    };
+    let creds = st.creds();
+    if let Some(token) = headers.get("x-auth-token") {
+        return if Some(token.as_bytes()) == creds.get(AUTH_TOKEN).map(str::as_bytes) {
+            Ok(())
+        } else {
+            Err(deny("decrypt token fail"))
+        };
+    }
+    let Some(auth) = auth::header(headers, "authorization") else {
+        return Err(deny("Authorization or X-Auth-Token not found"));
+    };
+    if !auth.starts_with(hw_sign::ALGORITHM) {
+        return Err(deny("unsupported Authorization scheme"));
+    }
+    let lookup = |ak: &str| {
+        (Some(ak) == creds.get(AK))
+            .then(|| creds.get(SK).map(str::to_string))
+            .flatten()
+    };
+    let result = guarded(|| {
+        hw_sign::verify(
+            method.as_str(),
+            uri.path(),
+            uri.query(),
+            headers,
+            body,
+            &lookup,
+            Utc::now(),
+        )
+    });
+    match result {
+        Ok(_) => {}
+        Err(VerifyError::Expired) => {
+            return Err(deny(
+                "x-sdk-date expired, the request time differs from the server time by more than 15 minutes",
+            ));
+        }
+        Err(VerifyError::UnknownKey) => return Err(deny("ak is not exist")),
+        Err(_) => return Err(deny("verify aksk signature fail")),
+    }
+    let sent = auth::header(headers, "x-security-token");
+    match (creds.get(SECURITY_TOKEN), sent) {
+        (Some(expected), Some(got)) if expected == got => {}
+        (Some(_), _) => return Err(deny("verify security token fail")),
+        (None, _) => {}
+    }
+    if sent.is_some() && !signed_headers(auth).any(|h| h.eq_ignore_ascii_case("x-security-token")) {
+        return Err(deny("verify aksk signature fail"));
+    }
+    Ok(())
+}
+
+/// The `SignedHeaders=a;b;c` list of an Authorization value.
+fn signed_headers(auth: &str) -> impl Iterator<Item = &str> {
+    auth.split(',')
+        .filter_map(|p| p.trim().split_once('='))
+        .filter(|(k, _)| k.trim().ends_with("SignedHeaders"))
+        .flat_map(|(_, v)| v.split(';'))
 }

@@ -9,7 +9,8 @@ use rand::RngExt;
 use serde::Deserialize;
 use url::Url;
 
-use crate::config::TencentConfig;
+use super::config::TencentConfig;
+use super::v2;
 use crate::error::{ApiError, Error, Result, Target};
 use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient, RateLimit};
@@ -18,7 +19,10 @@ use crate::providers::decode;
 use crate::providers::raw::{BodyObject, RawObject, map_objects};
 use crate::providers::{Adapter, ProviderId};
 use crate::query::ImageQuery;
-use crate::sign::tencent_v2;
+use crate::sign::host_with_port;
+
+/// The provider id.
+pub const ID: ProviderId = ProviderId::from_static("tencent-legacy");
 
 /// The API's own endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://image.api.qcloud.com";
@@ -131,7 +135,7 @@ impl TencentLegacy {
         if let Some(t) = &self.config.token {
             all.push(("Token".into(), t.expose().to_string()));
         }
-        let signature = tencent_v2::signature(
+        let signature = v2::signature(
             "GET",
             &self.host(),
             PATH,
@@ -221,18 +225,9 @@ impl TencentLegacy {
     }
 }
 
-/// `host[:port]` of an endpoint, as it is signed and sent in `Host`.
-pub fn host_with_port(url: &Url) -> String {
-    let host = url.host_str().unwrap_or_default();
-    match url.port() {
-        Some(p) => format!("{host}:{p}"),
-        None => host.to_string(),
-    }
-}
-
 impl Adapter for TencentLegacy {
     fn id(&self) -> ProviderId {
-        ProviderId::TencentLegacy
+        ID
     }
 
     fn list<'a>(
@@ -241,7 +236,7 @@ impl Adapter for TencentLegacy {
         query: &'a ImageQuery,
     ) -> BoxStream<'a, Result<Vec<Image>>> {
         let target = Target {
-            provider: ProviderId::TencentLegacy,
+            provider: ID,
             region: region.to_string(),
         };
         if query.name.as_ref().is_some_and(|n| n.exact() == Some("")) {
@@ -250,7 +245,7 @@ impl Adapter for TencentLegacy {
         let fetch = move |i: u64| {
             let params = Self::page_params(region, query, i * PAGE_CAP);
             let target = Target {
-                provider: ProviderId::TencentLegacy,
+                provider: ID,
                 region: region.to_string(),
             };
             async move {
@@ -268,7 +263,7 @@ pub fn to_image(region: &str, raw: BodyObject) -> Option<Image> {
     let f = raw.fields().ok()?;
     let id = f.str("ImageId")?.to_string();
     let name = f.str("ImageName").unwrap_or_default().to_string();
-    let mut img = Image::new(ProviderId::TencentLegacy, region, id, name);
+    let mut img = Image::new(ID, region, id, name);
     img.visibility = match f.str("ImageType") {
         Some("PUBLIC_IMAGE" | "MARKET_IMAGE") => Visibility::Public,
         Some("SHARED_IMAGE") => Visibility::Shared,

@@ -9,8 +9,8 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use std::collections::BTreeMap;
 
-use super::VerifyError;
-use super::crypto::{constant_time_eq, hmac_sha1, hmac_sha256};
+use crate::sign::VerifyError;
+use crate::sign::crypto::{constant_time_eq, hmac_sha1, hmac_sha256};
 
 /// `SignatureMethod` of API 2.0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -38,6 +38,16 @@ impl SignatureMethod {
             "HmacSHA256" => Some(SignatureMethod::HmacSha256),
             _ => None,
         }
+    }
+}
+
+/// Parses `HmacSHA1` / `HmacSHA256` (case-insensitive, `-` allowed), as the flag
+/// `--tencent-signature-method`, `IMGCAT_TENCENT_SIGNATURE_METHOD` and the profile take it.
+pub fn parse_signature_method(s: &str) -> Result<SignatureMethod, String> {
+    match s.to_ascii_lowercase().replace('-', "").as_str() {
+        "hmacsha1" => Ok(SignatureMethod::HmacSha1),
+        "hmacsha256" => Ok(SignatureMethod::HmacSha256),
+        _ => Err(format!("'{s}' is not HmacSHA1 or HmacSHA256")),
     }
 }
 

@@ -9,17 +9,20 @@ use serde::Deserialize;
 use serde_json::json;
 use url::Url;
 
-use crate::config::ZenlayerAuth;
+use super::config::ZenlayerAuth;
+use super::sign as signer;
 use crate::error::{ApiError, Error, Result, Target};
 use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Image, OsType, Status, Visibility};
 use crate::providers::decode::{self, str_field};
 use crate::providers::raw::{BodyObject, RawObject, map_objects};
-use crate::providers::tencent_legacy::host_with_port;
 use crate::providers::{Adapter, ProviderId};
 use crate::query::ImageQuery;
-use crate::sign::zenlayer as signer;
+use crate::sign::host_with_port;
+
+/// The provider id.
+pub const ID: ProviderId = ProviderId::from_static("zenlayer");
 
 /// The API's own endpoint.
 pub const DEFAULT_ENDPOINT: &str = "https://console.zenlayer.com";
@@ -182,7 +185,7 @@ impl Zenlayer {
 
     async fn zones(&self) -> Result<Vec<String>> {
         let target = Target {
-            provider: ProviderId::Zenlayer,
+            provider: ID,
             region: "all".into(),
         };
         let body = json!({});
@@ -230,7 +233,7 @@ impl Zenlayer {
 
 impl Adapter for Zenlayer {
     fn id(&self) -> ProviderId {
-        ProviderId::Zenlayer
+        ID
     }
 
     fn list<'a>(
@@ -243,13 +246,13 @@ impl Adapter for Zenlayer {
             return stream::empty().boxed();
         }
         let target = Target {
-            provider: ProviderId::Zenlayer,
+            provider: ID,
             region: region.to_string(),
         };
         let fetch = move |i: u64| {
             let body = Self::page_body(region, query, i);
             let target = Target {
-                provider: ProviderId::Zenlayer,
+                provider: ID,
                 region: region.to_string(),
             };
             async move {
@@ -286,7 +289,7 @@ pub fn to_image(zone: &str, raw: BodyObject) -> Option<Image> {
     let f = raw.fields().ok()?;
     let id = f.str("imageId")?.to_string();
     let name = f.str("imageName").unwrap_or_default().to_string();
-    let mut img = Image::new(ProviderId::Zenlayer, zone, id, name);
+    let mut img = Image::new(ID, zone, id, name);
     img.visibility = match f.str("imageType") {
         Some("PUBLIC_IMAGE") => Visibility::Public,
         _ => Visibility::Private,

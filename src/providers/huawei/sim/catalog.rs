@@ -2,8 +2,40 @@
 
 use serde_json::{Value, json};
 
-use super::names::{private_description, private_name, shared_name};
-use super::{Facets, Kind, created, hash, hex32, iso_z, kind_at, uuid};
+use crate::sim::catalog::{
+    Catalog, Facets, Kind, UNIQUE_NAMES, created, hash, hex32, iso_z, kind_at, private_description,
+    private_name, shared_name, uuid,
+};
+
+/// The IMS catalog of `n` images: Glance lists newest first (sort_key=created_at,
+/// sort_dir=desc); creation times are unique.
+pub fn ims_catalog(n: usize) -> Catalog {
+    let mut raw: Vec<(Value, Facets)> = (0..n).map(ims).collect();
+    raw.sort_by_key(|(_, f)| std::cmp::Reverse(f.created));
+    Catalog::new(raw, "id", "name")
+}
+
+/// The Workspace catalog of `n` images: sorted by name (ascending), ties in generation order.
+pub fn workspace_catalog(n: usize) -> Catalog {
+    let mut raw: Vec<(Value, Facets)> = (0..n).map(workspace).collect();
+    raw.sort_by(|a, b| {
+        a.0.get("name")
+            .and_then(Value::as_str)
+            .cmp(&b.0.get("name").and_then(Value::as_str))
+    });
+    Catalog::new(raw, "id", "name")
+}
+
+/// The CPH catalog of `n` images: public, then private, then shared.
+pub fn cph_catalog(n: usize) -> Catalog {
+    let mut raw: Vec<(Value, Facets)> = (0..n).map(cph).collect();
+    raw.sort_by_key(|(_, f)| match f.kind {
+        Kind::Public | Kind::Market => 0,
+        Kind::Private => 1,
+        Kind::Shared => 2,
+    });
+    Catalog::new(raw, "image_id", "image_name")
+}
 
 /// An IMS / Workspace OS template: `(name, __platform, __os_type, __os_version, bits, arm)`.
 type Os = (
@@ -236,7 +268,7 @@ const OWN_PROJECT: &str = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
 
 /// IMS status for a non-public image: mostly active, a few queued/saving/killed.
 fn ims_status(kind: Kind, k: usize, h: u64) -> &'static str {
-    if kind != Kind::Private || k < super::UNIQUE_NAMES.len() {
+    if kind != Kind::Private || k < UNIQUE_NAMES.len() {
         return "active";
     }
     match h % 25 {
@@ -248,7 +280,7 @@ fn ims_status(kind: Kind, k: usize, h: u64) -> &'static str {
 }
 
 /// Item `i` of the IMS catalog.
-pub(super) fn ims(i: usize) -> (Value, Facets) {
+fn ims(i: usize) -> (Value, Facets) {
     let (kind, k) = kind_at(IMS_PATTERN, i);
     let h = hash(IMS_SALT, i);
     let os = IMS_OS[(h % IMS_OS.len() as u64) as usize];
@@ -472,7 +504,7 @@ const WORKSPACE_PATTERN: &[Kind] = &[
 const WORKSPACE_SALT: u64 = 0x2A2A;
 
 /// Item `i` of the Workspace catalog (its API has no status; `image_type` is gold or private).
-pub(super) fn workspace(i: usize) -> (Value, Facets) {
+fn workspace(i: usize) -> (Value, Facets) {
     let (kind, k) = kind_at(WORKSPACE_PATTERN, i);
     let h = hash(WORKSPACE_SALT, i);
     let (base, platform, os_type, os_version, bits, arm) =
@@ -551,7 +583,7 @@ const CPH_PATTERN: &[Kind] = &[
 const CPH_SALT: u64 = 0xC0FE;
 
 /// Item `i` of the CPH catalog (Android on Arm servers; no status in the API).
-pub(super) fn cph(i: usize) -> (Value, Facets) {
+fn cph(i: usize) -> (Value, Facets) {
     let (kind, k) = kind_at(CPH_PATTERN, i);
     let h = hash(CPH_SALT, i);
     let (base, os_type, os_name, label) = CPH_OS[(h % CPH_OS.len() as u64) as usize];

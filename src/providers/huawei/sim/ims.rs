@@ -7,12 +7,11 @@ use axum::response::Response;
 use http::{HeaderMap, Method, StatusCode, Uri};
 use serde_json::Value;
 
-use super::gate;
+use super::{api, gate, glance_error};
+use crate::providers::huawei::IMS_ID;
 use crate::sim::catalog::{Entry, Kind};
-use crate::sim::faults::PageFault;
 use crate::sim::reply::{self, first, form_pairs, js, parse_uint, quote};
-use crate::sim::server::Shared;
-use crate::sim::stats::SimApi;
+use crate::sim::{PageFault, Shared};
 
 /// IMS page size default and cap.
 const IMS_DEFAULT_LIMIT: u64 = 25;
@@ -190,7 +189,7 @@ pub(crate) async fn ims(
     if let Err(r) = gate(&st, &method, &uri, &headers, &body, &rid, None) {
         return *r;
     }
-    let bad = |msg: &str| reply::glance_error(StatusCode::BAD_REQUEST, &rid, "IMG.0001", msg);
+    let bad = |msg: &str| glance_error(StatusCode::BAD_REQUEST, &rid, "IMG.0001", msg);
     let q = form_pairs(uri.query().unwrap_or_default().as_bytes());
     let limit = match first(&q, "limit") {
         None => IMS_DEFAULT_LIMIT,
@@ -204,7 +203,7 @@ pub(crate) async fn ims(
             None => return bad("limit param must be an integer >= 0"),
         },
     } as usize;
-    let cat = &st.ims;
+    let cat = st.catalog(IMS_ID);
     let start = match first(&q, "marker") {
         None => 0,
         Some(m) => match cat.by_id.get(m) {
@@ -242,7 +241,7 @@ pub(crate) async fn ims(
     if more && let Some(last) = items.last() {
         let mut marker = last.id.as_str();
         if let Some(m) = first(&q, "marker")
-            && st.faults.page(SimApi::Ims, PageFault::ImsLoop)
+            && st.faults.page(api("ims"), PageFault::ImsLoop)
         {
             st.stats.fault();
             marker = m;

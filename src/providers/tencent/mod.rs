@@ -1,0 +1,105 @@
+//! Tencent Cloud: one credential group (`[tencent]`, tccli's environment names) serving every
+//! Tencent provider; `tencent-legacy` is API 2.0 (`image.api.qcloud.com`, query signature
+//! v2).
+
+pub mod config;
+pub mod legacy;
+pub mod legacy_catalog;
+pub mod legacy_regions;
+pub mod legacy_sim;
+pub mod v2;
+
+use std::sync::Arc;
+
+use url::Url;
+
+use crate::config::Env;
+use crate::error::Result;
+use crate::providers::{
+    About, Adapter, CredentialGroup, Provider, ProviderFlag, ProviderId, RegionPolicy, Setup,
+    SharedClients, or_default,
+};
+use crate::sim::catalog::Catalog;
+use crate::sim::service::SimService;
+
+pub use legacy::TencentLegacy;
+
+/// `tencent-legacy`: API 2.0 `DescribeImages`.
+pub static LEGACY: Legacy = Legacy;
+
+/// The `tencent-legacy` registry entry.
+#[derive(Debug)]
+pub struct Legacy;
+
+static LEGACY_REGIONS: RegionPolicy = RegionPolicy::fixed(legacy_regions::REGIONS);
+
+static LEGACY_FLAGS: &[ProviderFlag] = &[ProviderFlag {
+    long: "tencent-signature-method",
+    env: config::SIGNATURE_METHOD,
+    value_name: "METHOD",
+    help: "Tencent API 2.0 signature method [env: IMGCAT_TENCENT_SIGNATURE_METHOD] (HmacSHA256 when unset)",
+    check: |s| v2::parse_signature_method(s).map(|_| ()),
+}];
+
+impl Provider for Legacy {
+    fn id(&self) -> ProviderId {
+        legacy::ID
+    }
+
+    fn about(&self) -> About {
+        About {
+            id: legacy::ID,
+            name: "Tencent Cloud API 2.0",
+            api: "DescribeImages, image.api.qcloud.com/v2/index.php (API 2.0)",
+            endpoint: legacy::DEFAULT_ENDPOINT,
+            auth: "HmacSHA256 / HmacSHA1 query signature, session token",
+            paging: "Offset/Limit=100 until TotalCount, pages in parallel",
+            pushdown: "visibility (image-type), name (image-name), id (image-id)",
+        }
+    }
+
+    fn credentials(&self) -> &'static CredentialGroup {
+        &config::CREDENTIALS
+    }
+
+    fn regions(&self) -> &'static RegionPolicy {
+        &LEGACY_REGIONS
+    }
+
+    fn sim_region(&self) -> &'static str {
+        "ap-guangzhou"
+    }
+
+    fn flags(&self) -> &'static [ProviderFlag] {
+        LEGACY_FLAGS
+    }
+
+    fn configured(&self, env: &Env) -> bool {
+        config::legacy(env).is_ok()
+    }
+
+    fn adapter(
+        &self,
+        setup: &Setup,
+        endpoint: Option<Url>,
+        _shared: &mut SharedClients,
+    ) -> Result<Arc<dyn Adapter>> {
+        Ok(Arc::new(TencentLegacy::new(
+            setup.http.clone(),
+            config::legacy(&setup.env)?,
+            or_default(endpoint, legacy::DEFAULT_ENDPOINT)?,
+        )))
+    }
+
+    fn sim_catalog(&self, n: usize) -> Catalog {
+        legacy_catalog::catalog(n)
+    }
+
+    fn sim_service(&self) -> &'static dyn SimService {
+        &legacy_sim::SIM
+    }
+
+    fn sim_api(&self) -> &'static str {
+        "tencent"
+    }
+}

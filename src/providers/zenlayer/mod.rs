@@ -1,0 +1,96 @@
+//! Zenlayer Cloud: `DescribeImages` on `POST /api/v2/vm`, ZC2-HMAC-SHA256 or a bearer token,
+//! zone ids for regions (`all` asks `DescribeZones`).
+
+pub mod catalog;
+pub mod config;
+mod images;
+pub mod sign;
+pub mod sim;
+pub mod zones;
+
+use std::sync::Arc;
+
+use url::Url;
+
+pub use images::{DEFAULT_ENDPOINT, ID, PAGE_CAP, PATH, VERSION, Zenlayer};
+
+use crate::config::Env;
+use crate::error::Result;
+use crate::providers::{
+    About, Adapter, CredentialGroup, Provider, ProviderId, RegionPolicy, Setup, SharedClients,
+    or_default,
+};
+use crate::sim::catalog::Catalog;
+use crate::sim::service::SimService;
+
+/// The `zenlayer` registry entry.
+pub static ZENLAYER: Entry = Entry;
+
+/// The `zenlayer` provider.
+#[derive(Debug)]
+pub struct Entry;
+
+static ZONES: RegionPolicy = RegionPolicy {
+    known: zones::KNOWN,
+    shape: Some(zones::is_zone_id),
+    all_from: Some("DescribeZones"),
+};
+
+impl Provider for Entry {
+    fn id(&self) -> ProviderId {
+        ID
+    }
+
+    fn about(&self) -> About {
+        About {
+            id: ID,
+            name: "Zenlayer Cloud",
+            api: "POST /api/v2/vm, x-zc-action: DescribeImages",
+            endpoint: DEFAULT_ENDPOINT,
+            auth: "ZC2-HMAC-SHA256, Bearer token",
+            paging: "pageNum/pageSize=1000 until totalCount, pages in parallel",
+            pushdown: "visibility (imageType), name (imageName), os-type (osType), id (imageIds)",
+        }
+    }
+
+    fn credentials(&self) -> &'static CredentialGroup {
+        &config::CREDENTIALS
+    }
+
+    fn regions(&self) -> &'static RegionPolicy {
+        &ZONES
+    }
+
+    fn sim_region(&self) -> &'static str {
+        "FRA-A"
+    }
+
+    fn configured(&self, env: &Env) -> bool {
+        config::from_env(env).is_ok()
+    }
+
+    fn adapter(
+        &self,
+        setup: &Setup,
+        endpoint: Option<Url>,
+        _shared: &mut SharedClients,
+    ) -> Result<Arc<dyn Adapter>> {
+        Ok(Arc::new(Zenlayer::new(
+            setup.http.clone(),
+            config::from_env(&setup.env)?,
+            or_default(endpoint, DEFAULT_ENDPOINT)?,
+        )))
+    }
+
+    fn sim_catalog(&self, n: usize) -> Catalog {
+        catalog::catalog(n)
+    }
+
+    fn sim_service(&self) -> &'static dyn SimService {
+        &sim::SIM
+    }
+
+    fn sim_api(&self) -> &'static str {
+        "zenlayer"
+    }
+}
