@@ -131,15 +131,17 @@ const CHECK_EXAMPLES: &str = concat!(
     "  imgcat check -p huawei-ims -r cn-north-4 --id 0328c25e-c840-4496-81ac-c4e01b214b1f --status available",
 );
 
-const WHERE_EXAMPLES: &str = "\
-Examples:
-  imgcat where -p all -r all --os ubuntu --os-version 22.04
-  imgcat where -p huawei-ims -r all --name golden-2024-06 -o json";
+const WHERE_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  imgcat where -p all -r all --os ubuntu --os-version 22.04\n",
+    "  imgcat where -p huawei-ims -r all --name golden-2024-06 -o json",
+);
 
-const WAIT_EXAMPLES: &str = "\
-Examples:
-  imgcat wait -p huawei-ims -r cn-north-4 --id 0328c25e-c840-4496-81ac-c4e01b214b1f
-  imgcat wait -p tencent -r ap-guangzhou --name golden-2024-06 --timeout 30m --interval 30s";
+const WAIT_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  imgcat wait -p huawei-ims -r cn-north-4 --id 0328c25e-c840-4496-81ac-c4e01b214b1f\n",
+    "  imgcat wait -p tencent-legacy -r ap-guangzhou --name golden-2024-06 --timeout 30m --interval 30s",
+);
 
 /// Which providers and regions.
 #[derive(Debug, Args, Clone)]
