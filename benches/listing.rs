@@ -497,7 +497,7 @@ impl Sim {
             .as_object()
             .map(|o| {
                 o.iter()
-                    .filter(|(k, _)| *k != "requests" && *k != "faults")
+                    .filter(|(k, _)| !matches!(k.as_str(), "requests" | "faults" | "throttled"))
                     .map(|(k, n)| (k.clone(), n.as_u64().unwrap_or(0)))
                     .collect()
             })
@@ -506,6 +506,7 @@ impl Sim {
             requests: g("requests"),
             per_api,
             faults: g("faults"),
+            throttled: g("throttled"),
         }
     }
 

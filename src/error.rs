@@ -239,6 +239,23 @@ impl Error {
         }
     }
 
+    /// The provider refused the request for its rate limit (HTTP 429, or its own throttling
+    /// code): the API's per-second budget is spent, so a retry waits for the next second.
+    pub fn is_throttled(&self) -> bool {
+        match self {
+            Error::Api(e) => {
+                e.status == 429
+                    || e.code.as_deref().is_some_and(|c| {
+                        c == "REQUEST_LIMIT_EXCEEDED"
+                            || c == "APIGW.0308"
+                            || c == "RequestLimitExceeded"
+                            || c.starts_with("RequestLimitExceeded.")
+                    })
+            }
+            _ => false,
+        }
+    }
+
     /// How long the server asked to wait before retrying.
     pub fn retry_after(&self) -> Option<Duration> {
         match self {

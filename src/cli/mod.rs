@@ -479,4 +479,15 @@ pub struct SimServeArgs {
     /// Inject a fault (repeatable), e.g. status:503:3 (see README, "Fault injection").
     #[arg(long = "fault", value_name = "KIND[:ARGS]")]
     pub faults: Vec<String>,
+    /// Keep the image with this id hidden until SECONDS after the start, when it appears
+    /// (repeatable; an id of a provider's catalog in its --sim region).
+    #[arg(long = "appear", value_name = "ID:SECONDS")]
+    pub appear: Vec<String>,
+    /// The account has no project in REGION: IAM lists none there (repeatable).
+    #[arg(long = "no-project-in", value_name = "REGION")]
+    pub no_project: Vec<String>,
+    /// Do not enforce the APIs' request-rate limits (enforced by default, with each API's own
+    /// throttling error).
+    #[arg(long)]
+    pub no_rate_limit: bool,
 }

@@ -205,7 +205,12 @@ impl HttpClient {
             };
             match outcome {
                 Err(e) if e.is_transient() && attempt < self.options.retries => {
-                    let delay = self.backoff(attempt, e.retry_after());
+                    let mut delay = self.backoff(attempt, e.retry_after());
+                    if e.is_throttled() {
+                        // The APIs count per second: before the next second a retry is refused
+                        // again.
+                        delay = delay.max(THROTTLED_MIN_DELAY);
+                    }
                     attempt += 1;
                     tracing::info!(
                         "{target}: retry {attempt}/{} in {} ms after: {e}",
@@ -345,6 +350,10 @@ impl HttpClient {
         }
     }
 }
+
+/// The shortest wait before retrying a request the API refused for its rate limit: the APIs
+/// count requests per second ([`super::rate`]), plus the client's margin.
+const THROTTLED_MIN_DELAY: Duration = rate::CLIENT_WINDOW;
 
 /// Answers at least this large are decoded on the blocking pool, not on the runtime's worker
 /// threads: a burst of parallel pages landing together would otherwise keep both workers busy

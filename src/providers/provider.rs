@@ -53,8 +53,16 @@ pub trait Provider: Send + Sync {
         shared: &mut SharedClients,
     ) -> Result<Arc<dyn Adapter>>;
 
-    /// The simulator's catalog of `n` images, in the API's order (deterministic).
-    fn sim_catalog(&self, n: usize) -> Catalog;
+    /// The simulator's catalog of the items `items` of the provider's stream of generated
+    /// images (item `i` depends only on the provider and `i`), in the API's order. Each region
+    /// serves a range of its own ([`crate::sim::catalog::region_range`]).
+    fn sim_catalog(&self, items: std::ops::Range<usize>) -> Catalog;
+
+    /// The regions (or zones) the simulator serves, each with a catalog of its own: the region
+    /// policy's known list unless the provider's simulator knows others (zones it lists).
+    fn sim_regions(&self) -> Vec<&'static str> {
+        self.regions().known.to_vec()
+    }
 
     /// The simulator service that serves this provider's API (shared by the providers of one
     /// gateway; the simulator mounts each service once).

@@ -11,6 +11,7 @@ pub mod sign;
 pub mod sim;
 mod workspace;
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use url::Url;
@@ -145,11 +146,11 @@ impl Provider for Service {
         })
     }
 
-    fn sim_catalog(&self, n: usize) -> Catalog {
+    fn sim_catalog(&self, items: Range<usize>) -> Catalog {
         match self {
-            Service::Ims => sim::catalog::ims_catalog(n),
-            Service::Workspace => sim::catalog::workspace_catalog(n),
-            Service::Cph => sim::catalog::cph_catalog(n),
+            Service::Ims => sim::catalog::ims_catalog(items),
+            Service::Workspace => sim::catalog::workspace_catalog(items),
+            Service::Cph => sim::catalog::cph_catalog(items),
         }
     }
 

@@ -91,8 +91,8 @@ impl Provider for Legacy {
         )))
     }
 
-    fn sim_catalog(&self, n: usize) -> Catalog {
-        legacy_catalog::catalog(n)
+    fn sim_catalog(&self, items: std::ops::Range<usize>) -> Catalog {
+        legacy_catalog::catalog(items)
     }
 
     fn sim_service(&self) -> &'static dyn SimService {

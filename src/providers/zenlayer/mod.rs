@@ -82,8 +82,12 @@ impl Provider for Entry {
         )))
     }
 
-    fn sim_catalog(&self, n: usize) -> Catalog {
-        catalog::catalog(n)
+    fn sim_catalog(&self, items: std::ops::Range<usize>) -> Catalog {
+        catalog::catalog(items)
+    }
+
+    fn sim_regions(&self) -> Vec<&'static str> {
+        zones::SIMULATED.iter().map(|(z, _)| *z).collect()
     }
 
     fn sim_service(&self) -> &'static dyn SimService {
