@@ -83,12 +83,20 @@ pub async fn regions(global: &GlobalArgs, args: &RegionsArgs) -> Result<i32> {
                 };
                 let adapters = providers::build(&[p], &setup)?;
                 match adapters.first() {
-                    Some(a) => a.expand_regions(vec!["all".into()]).await?,
+                    Some(a) => match a.expand_regions(vec!["all".into()]).await {
+                        Ok(list) => list,
+                        // `all` cannot be resolved with this configuration (it says why).
+                        Err(Error::Usage(why)) => {
+                            eprintln!("imgcat: note: {why}; these are the regions imgcat knows");
+                            known()
+                        }
+                        Err(e) => return Err(e),
+                    },
                     None => Vec::new(),
                 }
             } else {
                 eprintln!(
-                    "imgcat: {p} publishes no full region list offline; these are the ones imgcat knows. Set {} to ask {call}",
+                    "imgcat: {p}: the regions imgcat knows offline; with credentials set ({}) this lists what --region all covers ({call})",
                     config::credential_vars(p)
                 );
                 known()

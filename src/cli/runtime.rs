@@ -232,9 +232,18 @@ pub async fn jobs(
     }
     let selected: Vec<ProviderId> = plan.iter().map(|(p, _)| *p).collect();
     let adapters: Vec<Arc<dyn Adapter>> = providers::build(&selected, setup)?;
+    // Every provider resolves `all` at once (IAM's project list, DescribeZones, ...); the jobs
+    // keep the order: provider, then region in the provider's own order.
+    let expanded = futures::future::try_join_all(
+        adapters
+            .iter()
+            .zip(plan)
+            .map(|(adapter, (_, regions))| adapter.expand_regions(regions)),
+    )
+    .await?;
     let mut jobs = Vec::new();
-    for (adapter, (_, regions)) in adapters.into_iter().zip(plan) {
-        for region in adapter.expand_regions(regions).await? {
+    for (adapter, regions) in adapters.iter().zip(expanded) {
+        for region in regions {
             jobs.push(Job {
                 adapter: adapter.clone(),
                 region,

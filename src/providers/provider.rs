@@ -167,8 +167,9 @@ pub struct RegionPolicy {
     /// When set, any id of this shape is taken (the API says whether it exists), not only
     /// `known`: ids are zones such as `FRA-A`.
     pub shape: Option<fn(&str) -> bool>,
-    /// When set, `all` is taken and the adapter asks the API (`Adapter::expand_regions`) for
-    /// every region; the value names the call (`DescribeZones`), for messages.
+    /// When set, `all` is taken and the adapter resolves it (`Adapter::expand_regions`: its
+    /// known list, or what the API lists); the value names where the list comes from
+    /// (`DescribeZones`), for messages.
     pub all_from: Option<&'static str>,
 }
 
@@ -180,6 +181,11 @@ impl RegionPolicy {
             shape: None,
             all_from: None,
         }
+    }
+
+    /// This policy, taking `all` as `all_from` says.
+    pub const fn with_all(self, all_from: Option<&'static str>) -> Self {
+        RegionPolicy { all_from, ..self }
     }
 
     /// Whether `r` is a region this policy takes.

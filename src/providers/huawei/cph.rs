@@ -90,6 +90,18 @@ impl Adapter for Cph {
         ID
     }
 
+    fn expand_regions<'a>(
+        &'a self,
+        regions: Vec<String>,
+    ) -> futures::future::BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move {
+            let target = Target::new(ID, "all");
+            self.client
+                .expand(&target, super::regions::CPH, regions)
+                .await
+        })
+    }
+
     fn list<'a>(
         &'a self,
         region: &'a str,

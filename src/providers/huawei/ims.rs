@@ -96,6 +96,18 @@ impl Adapter for Ims {
         ID
     }
 
+    fn expand_regions<'a>(
+        &'a self,
+        regions: Vec<String>,
+    ) -> futures::future::BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move {
+            let target = Target::new(ID, "all");
+            self.client
+                .expand(&target, super::regions::IMS, regions)
+                .await
+        })
+    }
+
     fn list<'a>(
         &'a self,
         region: &'a str,

@@ -58,9 +58,12 @@ pub enum Service {
 
 const AUTH: &str = "SDK-HMAC-SHA256 (AK/SK, temporary AK/SK), X-Auth-Token";
 
-static IMS_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::IMS);
-static WORKSPACE_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::WORKSPACE);
-static CPH_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::CPH);
+/// What `--region all` covers: the service's SDK regions where the account has a project.
+const ALL_FROM: Option<&str> = Some("the SDK's regions where IAM lists a project of the account");
+
+static IMS_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::IMS).with_all(ALL_FROM);
+static WORKSPACE_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::WORKSPACE).with_all(ALL_FROM);
+static CPH_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::CPH).with_all(ALL_FROM);
 
 /// The key under which the three adapters share their client.
 const SHARED_CLIENT: &str = "huawei";

@@ -230,6 +230,27 @@ impl Adapter for TencentLegacy {
         ID
     }
 
+    fn expand_regions<'a>(
+        &'a self,
+        regions: Vec<String>,
+    ) -> futures::future::BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move {
+            if !regions.iter().any(|r| r == "all") {
+                return Ok(regions);
+            }
+            let mut out: Vec<String> = super::legacy_regions::REGIONS
+                .iter()
+                .map(|r| r.to_string())
+                .collect();
+            for r in regions {
+                if r != "all" && !out.contains(&r) {
+                    out.push(r);
+                }
+            }
+            Ok(out)
+        })
+    }
+
     fn list<'a>(
         &'a self,
         region: &'a str,

@@ -31,7 +31,9 @@ pub static LEGACY: Legacy = Legacy;
 #[derive(Debug)]
 pub struct Legacy;
 
-static LEGACY_REGIONS: RegionPolicy = RegionPolicy::fixed(legacy_regions::REGIONS);
+/// `--region all`: every region of tccli's list (API 2.0 has no region list call of its own).
+static LEGACY_REGIONS: RegionPolicy =
+    RegionPolicy::fixed(legacy_regions::REGIONS).with_all(Some("tccli's region list"));
 
 static LEGACY_FLAGS: &[ProviderFlag] = &[ProviderFlag {
     long: "tencent-signature-method",
