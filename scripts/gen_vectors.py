@@ -12,6 +12,7 @@ strings; nothing is re-implemented here) and writes:
   tests/fixtures/huawei_vectors.json      huaweicloudsdkcore Signer (SDK-HMAC-SHA256)
   tests/fixtures/tencent_v2_vectors.json  qcloudapi-sdk-python 2.0.15 (API 2.0 query signature)
   tests/fixtures/zenlayer_vectors.json    zenlayercloud-sdk-python (ZC2-HMAC-SHA256)
+  tests/fixtures/tc3_vectors.json         tencentcloud-sdk-python-cvm (API 3.0 TC3-HMAC-SHA256)
 
 No network access is made apart from pip: HTTP sends are intercepted and answered with canned JSON.
 """
@@ -31,6 +32,8 @@ PINNED = [
     "huaweicloudsdkcph==3.1.219",
     "qcloudapi-sdk-python==2.0.15",
     "zenlayercloud-sdk-python==2.0.77",
+    "tencentcloud-sdk-python-common==3.1.195",
+    "tencentcloud-sdk-python-cvm==3.1.178",
 ]
 
 # Fixed inputs shared by all cases.
@@ -48,6 +51,8 @@ TC_TIME = 1704164645
 ZL_ID = "zl-vectors-access-key-id"
 ZL_PASSWORD = "zl-vectors-password/+="
 ZL_TIME = 1704164645
+TC3_TIME = 1704164645
+TC3_TIME_LATE = 1704153599  # 2024-01-01T23:59:59Z: the scope's date is the UTC day
 
 
 # ---------------------------------------------------------------------------------------------
@@ -58,6 +63,7 @@ def in_venv_with_sdks():
         import huaweicloudsdkcore  # noqa: F401
         import QcloudApi  # noqa: F401
         import zenlayercloud  # noqa: F401
+        from tencentcloud.cvm.v20170312 import cvm_client  # noqa: F401
         return True
     except ImportError:
         return False
@@ -512,6 +518,131 @@ def zenlayer_cases():
 
 
 # ---------------------------------------------------------------------------------------------
+# Tencent API 3.0: tencentcloud-sdk-python-cvm (TC3-HMAC-SHA256)
+# ---------------------------------------------------------------------------------------------
+def tc3_cases():
+    """Drives CvmClient.DescribeImages / DescribeRegions through the SDK's own request building and
+    TC3 signing (abstract_client._build_req_with_tc3_signature); the send is intercepted."""
+    import hashlib
+    import types
+
+    from tencentcloud.common import abstract_client as ac
+    from tencentcloud.common.credential import Credential
+    from tencentcloud.common.http.request import ApiRequest
+    from tencentcloud.common.profile.client_profile import ClientProfile
+    from tencentcloud.common.profile.http_profile import HttpProfile
+    from tencentcloud.cvm.v20170312 import cvm_client, models
+
+    # The SDK hashes twice per request: the payload, then the canonical request. Record both.
+    hashed = []
+    real_sha256 = hashlib.sha256
+
+    def sha256_spy(data=b""):
+        hashed.append(data)
+        return real_sha256(data)
+
+    ac.hashlib = types.SimpleNamespace(sha256=sha256_spy)
+    signed = []
+    real_sign_tc3 = ac.Sign.sign_tc3
+
+    def sign_tc3_spy(secret_key, date, service, str2sign):
+        signed.append(str2sign)
+        return real_sign_tc3(secret_key, date, service, str2sign)
+
+    ac.Sign.sign_tc3 = staticmethod(sign_tc3_spy)
+    now = {"t": TC3_TIME}
+    ac.time.time = lambda: now["t"] + 0.75  # the SDK truncates with int()
+    sent = []
+
+    class FakeResponse:
+        status_code = 200
+        headers = {"Content-Type": "application/json"}
+        content = json.dumps({"Response": {"TotalCount": 0, "ImageSet": [], "RegionSet": [],
+                                           "RequestId": "r"}})
+
+    def send_request(self, req):
+        sent.append(req)
+        return FakeResponse()
+
+    ApiRequest.send_request = send_request
+    # Headers the SDK adds that carry no request content and are not signed.
+    unsigned_extras = {"X-TC-TraceId", "X-TC-RequestClient", "X-TC-Language"}
+
+    def run(name, note, action, params, region="ap-guangzhou", endpoint=None, scheme=None,
+            token=None, t=TC3_TIME):
+        hashed.clear()
+        signed.clear()
+        now["t"] = t
+        http = HttpProfile()
+        if endpoint:
+            http.endpoint = endpoint
+        if scheme:
+            http.scheme = scheme
+        client = cvm_client.CvmClient(Credential(TC_ID, TC_KEY, token), region,
+                                      ClientProfile(httpProfile=http))
+        request = getattr(models, action + "Request")()
+        request.from_json_string(json.dumps(params))
+        getattr(client, action)(request)
+        req = sent[-1]
+        body = req.data
+        headers = {k: v for k, v in req.header.items() if k not in unsigned_extras}
+        assert len(hashed) == 2 and len(signed) == 1, (len(hashed), len(signed))
+        return {
+            "name": name,
+            "note": note,
+            "action": action,
+            "version": client._apiVersion,
+            "service": client._service,
+            "region": region or None,
+            "method": req.method,
+            "url": "%s://%s%s" % (http.scheme, req.host, req.uri),
+            "host": req.header["Host"],
+            "content_type": req.header["Content-Type"],
+            # The request model serialized as the SDK sends it (`request._serialize()`).
+            "params": request._serialize(),
+            "body": body,
+            "secret_id": TC_ID,
+            "secret_key": TC_KEY,
+            "token": token,
+            "timestamp": t,
+            "sent_headers": headers,
+            "expected": {
+                "authorization": req.header["Authorization"],
+                "timestamp": req.header["X-TC-Timestamp"],
+                "canonical_request": hashed[1].decode("utf-8"),
+                "string_to_sign": signed[0],
+            },
+        }
+
+    name_filter = {"Name": "image-name", "Values": ["Ubuntu 22.04 测试 x"]}
+    return [
+        run("describe_images_non_ascii_name",
+            "image-name with spaces and non-ASCII: json.dumps escapes it as \\uXXXX",
+            "DescribeImages",
+            {"Filters": [name_filter, {"Name": "image-type", "Values": ["PUBLIC_IMAGE"]}],
+             "Offset": 0, "Limit": 100}),
+        run("describe_images_hard_chars", "quote, backslash, tab, + / = : & ~ and an emoji",
+            "DescribeImages",
+            {"Filters": [{"Name": "image-name",
+                          "Values": ["a b:c=d+e/f~g*h&i \"q\" \\ \t 😀"]}],
+             "Offset": 100, "Limit": 100}),
+        run("describe_images_session_token", "temporary credentials: X-TC-Token (not signed)",
+            "DescribeImages", {"Offset": 0, "Limit": 100}, token=TC_TOKEN),
+        run("describe_images_port_host", "endpoint 127.0.0.1:8080 over http: host keeps the port",
+            "DescribeImages", {"Filters": [name_filter], "Offset": 0, "Limit": 100},
+            endpoint="127.0.0.1:8080", scheme="http"),
+        run("describe_images_empty_filters", "an empty Filters list is sent as []",
+            "DescribeImages", {"Filters": [], "Offset": 200, "Limit": 100}),
+        run("describe_images_image_ids", "ImageIds (show / check --id)", "DescribeImages",
+            {"ImageIds": ["img-pmqg1cw7"], "Offset": 0, "Limit": 100}, region="ap-shanghai"),
+        run("describe_images_utc_day", "a timestamp at 23:59:59 UTC: the scope date is that day",
+            "DescribeImages", {"Offset": 0, "Limit": 100}, t=TC3_TIME_LATE),
+        run("describe_regions", "DescribeRegions takes no region: no X-TC-Region, body {}",
+            "DescribeRegions", {}, region=""),
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
 def sdk_version(dist):
     from importlib.metadata import version
 
@@ -537,6 +668,8 @@ def main():
                                   "huaweicloudsdkworkspace", "huaweicloudsdkcph"], huawei)
     write("tencent_v2_vectors.json", ["qcloudapi-sdk-python"], tencent_cases())
     write("zenlayer_vectors.json", ["zenlayercloud-sdk-python"], zenlayer_cases())
+    write("tc3_vectors.json", ["tencentcloud-sdk-python-common", "tencentcloud-sdk-python-cvm"],
+          tc3_cases())
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ fn no_env() -> Vec<(String, String)> {
 fn missing_credentials_name_the_variables() {
     for (p, vars) in [
         ("huawei-ims", "HUAWEICLOUD_SDK_AK"),
-        ("tencent-legacy", "TENCENTCLOUD_SECRET_ID"),
+        ("tencent", "TENCENTCLOUD_SECRET_ID"),
         ("zenlayer", "ZENLAYERCLOUD_ACCESS_KEY_ID"),
     ] {
         let out = imgcat(
@@ -97,13 +97,13 @@ fn unreachable_endpoint_is_a_network_error() {
         .map(|a| a.port())
         .unwrap_or(9);
     let sim = Sim::with_images(10);
-    let env = sim.env(tencent::legacy::ID, Auth::Keys);
+    let env = sim.env(tencent::cvm::ID, Auth::Keys);
     let out = imgcat(
         &env,
         [
             "list",
             "--provider",
-            "tencent-legacy",
+            "tencent",
             "--region",
             "ap-guangzhou",
             "--retries",
@@ -116,7 +116,7 @@ fn unreachable_endpoint_is_a_network_error() {
     let err = stderr(&out);
     one_line(&err);
     assert!(
-        err.contains("tencent-legacy") && err.contains("cannot reach"),
+        err.contains("tencent") && err.contains("cannot reach"),
         "{err}"
     );
 }
@@ -128,7 +128,7 @@ fn wrong_credentials_give_the_auth_code_and_the_providers_error() {
         (huawei::IMS_ID, "APIGW.0301"),
         (huawei::WORKSPACE_ID, "APIGW.0301"),
         (huawei::CPH_ID, "APIGW.0301"),
-        (tencent::legacy::ID, "AuthFailure"),
+        (tencent::cvm::ID, "AuthFailure"),
         (zenlayer::ID, "SIGNATURE_FAILURE"),
     ] {
         let mut env = sim.env(p, Auth::KeysWithProject);

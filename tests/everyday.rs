@@ -253,6 +253,7 @@ fn providers_regions_completions_and_man() {
         "huawei-ims",
         "huawei-workspace",
         "huawei-cph",
+        "tencent",
         "tencent-legacy",
         "zenlayer",
     ] {
@@ -260,12 +261,18 @@ fn providers_regions_completions_and_man() {
     }
     let pj = sim(&["providers", "-o", "json"]);
     let docs: Vec<serde_json::Value> = serde_json::from_slice(&pj.stdout).unwrap_or_default();
-    assert_eq!(docs.len(), 5);
+    assert_eq!(docs.len(), 6);
     let r = imgcat(&[], ["regions", "--provider", "huawei-ims"]);
     assert!(
         stdout(&r).lines().any(|l| l == "cn-north-4"),
         "{}",
         stdout(&r)
+    );
+    let t = sim(&["regions", "--provider", "tencent"]);
+    assert!(
+        stdout(&t).lines().any(|l| l == "ap-guangzhou") && stdout(&t).lines().count() >= 15,
+        "regions from DescribeRegions: {}",
+        stdout(&t)
     );
     let z = sim(&["regions", "--provider", "zenlayer"]);
     assert!(

@@ -215,7 +215,7 @@ fn several_targets_with_one_failing_print_the_rest_and_exit_partial() {
         .iter()
         .filter_map(|i| i.get("provider").and_then(|p| p.as_str()))
         .collect();
-    assert!(providers.contains("zenlayer") && providers.contains("tencent-legacy"));
+    assert!(providers.contains("zenlayer") && providers.contains("tencent"));
     let err = common::stderr(&out);
     assert!(
         err.contains("huawei-ims") && err.contains("partial"),

@@ -123,6 +123,7 @@ pub fn select_providers(given: &[String], env: &Env, sim: bool) -> Result<Vec<Pr
     for g in given {
         let picked: Vec<ProviderId> = if g == "all" {
             let ps: Vec<ProviderId> = ProviderId::all()
+                .filter(|p| p.provider().retired().is_none())
                 .filter(|p| sim || config::has_credentials(*p, env))
                 .collect();
             if ps.is_empty() {
@@ -137,7 +138,13 @@ pub fn select_providers(given: &[String], env: &Env, sim: bool) -> Result<Vec<Pr
             }
             ps
         } else {
-            vec![g.parse::<ProviderId>().map_err(Error::Usage)?]
+            let p = g.parse::<ProviderId>().map_err(Error::Usage)?;
+            if let Some(notice) = p.provider().retired()
+                && !out.contains(&p)
+            {
+                tracing::warn!("{p}: {notice}");
+            }
+            vec![p]
         };
         for p in picked {
             if !out.contains(&p) {

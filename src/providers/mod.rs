@@ -33,6 +33,7 @@ pub static REGISTRY: &[&dyn Provider] = &[
     &huawei::IMS,
     &huawei::WORKSPACE,
     &huawei::CPH,
+    &tencent::API3,
     &tencent::LEGACY,
     &zenlayer::ZENLAYER,
 ];

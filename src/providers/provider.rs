@@ -44,6 +44,12 @@ pub trait Provider: Send + Sync {
     /// Whether credentials for it are configured in `env` (`--provider all`, `providers`).
     fn configured(&self, env: &Env) -> bool;
 
+    /// Set for an API its provider has retired: the notice is warned (once) when the provider
+    /// is named, and `--provider all` leaves it out.
+    fn retired(&self) -> Option<&'static str> {
+        None
+    }
+
     /// Builds its adapter. `endpoint` is the override (`--endpoint`, `IMGCAT_ENDPOINT_<ID>`),
     /// already checked; `shared` holds clients that several providers share (keyed by name).
     fn adapter(

@@ -1,12 +1,17 @@
 //! Tencent Cloud: one credential group (`[tencent]`, tccli's environment names) serving every
-//! Tencent provider; `tencent-legacy` is API 2.0 (`image.api.qcloud.com`, query signature
-//! v2).
+//! Tencent provider: `tencent` is CVM API 3.0 (`cvm.tencentcloudapi.com`, TC3-HMAC-SHA256);
+//! `tencent-legacy` is the retired API 2.0 (`image.api.qcloud.com`, query signature v2).
 
 pub mod config;
+pub mod cvm;
+pub mod cvm_catalog;
+pub mod cvm_sim;
 pub mod legacy;
 pub mod legacy_catalog;
 pub mod legacy_regions;
 pub mod legacy_sim;
+pub mod sdk_json;
+pub mod tc3;
 pub mod v2;
 
 use std::sync::Arc;
@@ -22,7 +27,84 @@ use crate::providers::{
 use crate::sim::catalog::Catalog;
 use crate::sim::service::SimService;
 
+pub use cvm::Cvm;
 pub use legacy::TencentLegacy;
+
+/// `tencent`: CVM API 3.0 `DescribeImages`.
+pub static API3: Api3 = Api3;
+
+/// The `tencent` registry entry.
+#[derive(Debug)]
+pub struct Api3;
+
+/// The regions tccli lists for CVM (offline validation); `all` asks `DescribeRegions`.
+static API3_REGIONS: RegionPolicy = RegionPolicy {
+    known: legacy_regions::REGIONS,
+    shape: None,
+    all_from: Some("DescribeRegions"),
+};
+
+impl Provider for Api3 {
+    fn id(&self) -> ProviderId {
+        cvm::ID
+    }
+
+    fn about(&self) -> About {
+        About {
+            id: cvm::ID,
+            name: "Tencent Cloud CVM API 3.0",
+            api: "DescribeImages (CVM 2017-03-12), POST / with X-TC-Region",
+            endpoint: cvm::DEFAULT_ENDPOINT,
+            auth: "TC3-HMAC-SHA256, session token (X-TC-Token)",
+            paging: "Offset/Limit=100 until TotalCount, pages in parallel",
+            pushdown: "visibility (image-type), name (image-name, fuzzy: exact match client-side), id (image-id)",
+        }
+    }
+
+    fn credentials(&self) -> &'static CredentialGroup {
+        &config::CREDENTIALS
+    }
+
+    fn regions(&self) -> &'static RegionPolicy {
+        &API3_REGIONS
+    }
+
+    fn sim_region(&self) -> &'static str {
+        "ap-guangzhou"
+    }
+
+    fn configured(&self, env: &Env) -> bool {
+        config::credentials(env, cvm::ID.as_str()).is_ok()
+    }
+
+    fn adapter(
+        &self,
+        setup: &Setup,
+        endpoint: Option<Url>,
+        _shared: &mut SharedClients,
+    ) -> Result<Arc<dyn Adapter>> {
+        Ok(Arc::new(Cvm::new(
+            setup.http.clone(),
+            config::credentials(&setup.env, cvm::ID.as_str())?,
+            or_default(endpoint, cvm::DEFAULT_ENDPOINT)?,
+        )))
+    }
+
+    fn sim_catalog(&self, n: usize) -> Catalog {
+        cvm_catalog::catalog(n)
+    }
+
+    fn sim_service(&self) -> &'static dyn SimService {
+        &cvm_sim::SIM
+    }
+
+    fn sim_api(&self) -> &'static str {
+        cvm_sim::API
+    }
+}
+
+/// What `tencent-legacy` warns when it is named.
+const LEGACY_RETIRED: &str = "Tencent retired API 2.0 (notice \"API 2.0下线通知\", document/product/1278/82311: closed to new users from 2023-01-01, ended for existing users on 2023-03-31); use --provider tencent (CVM API 3.0), which takes the same credentials";
 
 /// `tencent-legacy`: API 2.0 `DescribeImages`.
 pub static LEGACY: Legacy = Legacy;
@@ -78,6 +160,10 @@ impl Provider for Legacy {
 
     fn configured(&self, env: &Env) -> bool {
         config::legacy(env).is_ok()
+    }
+
+    fn retired(&self) -> Option<&'static str> {
+        Some(LEGACY_RETIRED)
     }
 
     fn adapter(
