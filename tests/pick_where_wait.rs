@@ -19,6 +19,13 @@ fn zenlayer_id() -> ProviderId {
     imgcat::providers::zenlayer::ID
 }
 
+/// How many providers `--provider all` selects under `--sim` (one target each).
+fn all_count() -> usize {
+    let all = json(&sim(&["list", "-p", "all", "-o", "json"]));
+    let ids: std::collections::BTreeSet<&str> = all.iter().map(|i| s(i, "provider")).collect();
+    ids.len()
+}
+
 fn sim(args: &[&str]) -> std::process::Output {
     let mut all = vec!["--sim", "--sim-images", "300"];
     all.extend_from_slice(args);
@@ -191,7 +198,7 @@ fn where_exits_0_when_every_target_has_a_match_and_1_when_one_has_none() {
     let every = sim(&["where", "-p", "all", "--visibility", "public", "-o", "json"]);
     assert_eq!(every.status.code(), Some(0), "{}", stderr(&every));
     let rows: Vec<Value> = serde_json::from_slice(&every.stdout).unwrap_or_default();
-    assert_eq!(rows.len(), ProviderId::all().count(), "{}", stdout(&every));
+    assert_eq!(rows.len(), all_count(), "{}", stdout(&every));
     let all = json(&sim(&[
         "list",
         "-p",
@@ -222,11 +229,7 @@ fn where_exits_0_when_every_target_has_a_match_and_1_when_one_has_none() {
     let some = sim(&["where", "-p", "all", "--os-type", "android"]);
     assert_eq!(some.status.code(), Some(1), "{}", stderr(&some));
     let table = stdout(&some);
-    assert_eq!(
-        table.lines().count(),
-        1 + ProviderId::all().count(),
-        "{table}"
-    );
+    assert_eq!(table.lines().count(), 1 + all_count(), "{table}");
     assert!(table.contains("(no match)"), "{table}");
     let nd = sim(&["where", "-p", "all", "--os-type", "android", "-o", "ndjson"]);
     assert_eq!(nd.status.code(), Some(1));
@@ -234,7 +237,7 @@ fn where_exits_0_when_every_target_has_a_match_and_1_when_one_has_none() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect();
-    assert_eq!(lines.len(), ProviderId::all().count());
+    assert_eq!(lines.len(), all_count());
     assert!(lines.iter().any(|l| l["matches"] == 0));
     // A bad flag is a usage error.
     let usage = sim(&["where", "-p", "all", "-o", "csv"]);
@@ -444,4 +447,58 @@ fn wait_polls_through_transient_errors_and_ends_on_others() {
     assert_eq!(refused.status.code(), Some(4), "{}", stderr(&refused));
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(!stderr(&refused).contains("not-the-secret-key"));
+}
+
+#[test]
+fn deprecated_images_are_left_out_unless_asked_for_where_the_api_marks_them() {
+    let p = imgcat::providers::tencent::cvm::ID;
+    let catalog = imgcat::sim::catalog(p, 300);
+    let deprecated: std::collections::BTreeSet<&str> = catalog
+        .iter()
+        .filter(|v| v["ImageDeprecated"] == Value::Bool(true))
+        .map(|v| s(v, "ImageId"))
+        .collect();
+    assert!(!deprecated.is_empty() && deprecated.len() < catalog.len());
+    let default = json(&sim(&["list", "-p", p.as_str(), "-o", "json"]));
+    let with = json(&sim(&[
+        "list",
+        "-p",
+        p.as_str(),
+        "--include-deprecated",
+        "-o",
+        "json",
+    ]));
+    assert_eq!(
+        with.len(),
+        catalog.len(),
+        "every image with --include-deprecated"
+    );
+    assert!(with.iter().any(|i| i["deprecated"] == Value::Bool(true)));
+    assert_eq!(default.len(), catalog.len() - deprecated.len());
+    assert!(default.iter().all(|i| !deprecated.contains(s(i, "id"))));
+    assert!(default.iter().all(|i| i["deprecated"] != Value::Bool(true)));
+    // Elsewhere the API does not say (null): nothing is left out.
+    let ims = json(&sim(&["list", "-p", "huawei-ims", "-o", "json"]));
+    assert_eq!(ims.len(), 300);
+    assert!(ims.iter().all(|i| i["deprecated"].is_null()));
+    // --latest picks among the non-deprecated, unless asked.
+    let latest = json(&sim(&["list", "-p", p.as_str(), "--latest", "-o", "json"]));
+    let refs: Vec<&Value> = default.iter().collect();
+    assert_eq!(latest.len(), 1);
+    assert_eq!(Some(s(&latest[0], "id").to_string()), newest(&refs));
+    let latest_all = json(&sim(&[
+        "list",
+        "-p",
+        p.as_str(),
+        "--latest",
+        "--include-deprecated",
+        "-o",
+        "json",
+    ]));
+    let refs: Vec<&Value> = with.iter().collect();
+    assert_eq!(Some(s(&latest_all[0], "id").to_string()), newest(&refs));
+    // An image named by its id is shown even when deprecated.
+    let one = deprecated.iter().next().copied().unwrap_or_default();
+    let shown = sim(&["show", "-p", p.as_str(), one, "-o", "json"]);
+    assert_eq!(shown.status.code(), Some(0), "{}", stderr(&shown));
 }

@@ -90,8 +90,8 @@ impl Provider for Api3 {
         )))
     }
 
-    fn sim_catalog(&self, n: usize) -> Catalog {
-        cvm_catalog::catalog(n)
+    fn sim_catalog(&self, items: std::ops::Range<usize>) -> Catalog {
+        cvm_catalog::catalog(items)
     }
 
     fn sim_service(&self) -> &'static dyn SimService {
