@@ -67,10 +67,20 @@ impl RateLimit {
     }
 }
 
+impl std::fmt::Display for RateLimit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let scope = match self.scope {
+            RateScope::Account => "account",
+            RateScope::Region => "region",
+        };
+        write!(f, "{}/s per {scope}", self.per_second)
+    }
+}
+
 /// How long the client waits between a request and the one `per_second` places after it: a
-/// second, plus 50 ms for requests that travel at different speeds (the server counts
-/// arrivals).
-pub const CLIENT_WINDOW: Duration = Duration::from_millis(1_050);
+/// second, plus 100 ms for requests that travel (and are taken up by the server) at different
+/// speeds: the server counts arrivals.
+pub const CLIENT_WINDOW: Duration = Duration::from_millis(1_100);
 
 /// The window the simulator counts arrivals in.
 pub const SERVER_WINDOW: Duration = Duration::from_secs(1);

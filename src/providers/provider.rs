@@ -41,6 +41,12 @@ pub trait Provider: Send + Sync {
         &[]
     }
 
+    /// The request-rate limit its listing requests keep to (the value its adapter declares),
+    /// for `imgcat providers` and the benchmark's floor.
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        None
+    }
+
     /// Whether credentials for it are configured in `env` (`--provider all`, `providers`).
     fn configured(&self, env: &Env) -> bool;
 

@@ -18,6 +18,9 @@ use super::stats::Stats;
 use super::{SimConfig, SimCredentials, reply};
 use crate::providers::{ProviderId, REGISTRY};
 
+/// At most this many images in all the non-`--sim` regions' catalogs are built at the start.
+const PREBUILD_MAX: usize = 100_000;
+
 /// A catalog with images hidden: provider, region, the ids still hidden (sorted).
 type HidingKey = (ProviderId, String, Vec<String>);
 
@@ -69,6 +72,7 @@ impl SimState {
         for (id, t) in tasks {
             catalogs.insert(id, t.await.map_err(std::io::Error::other)?);
         }
+        let regional = Self::prebuild(n).await?;
         let started = Instant::now();
         let mut appear = Vec::with_capacity(config.appear.len());
         for (id, after) in &config.appear {
@@ -82,7 +86,7 @@ impl SimState {
         Ok(SimState {
             images: n,
             catalogs,
-            regional: Mutex::new(HashMap::new()),
+            regional: Mutex::new(regional),
             appear,
             hiding: Mutex::new(HashMap::new()),
             no_project: config.no_project,
@@ -95,6 +99,41 @@ impl SimState {
             clock: Clock::start(),
             stats: Stats::default(),
         })
+    }
+
+    /// The other regions' catalogs, built now (in parallel on the blocking pool) when all of
+    /// them together hold at most [`PREBUILD_MAX`] images: a catalog built on a first request
+    /// holds up the runtime's workers, and with them the arrival of other requests, which the
+    /// rate limits count. Larger simulators build them on first use.
+    async fn prebuild(n: usize) -> std::io::Result<HashMap<(ProviderId, String), Arc<Catalog>>> {
+        let mut wanted: Vec<(ProviderId, String, std::ops::Range<usize>)> = Vec::new();
+        for p in REGISTRY {
+            let id = p.id();
+            for r in p.sim_regions() {
+                let range = catalog::region_range(id, r, n);
+                if range.start > 0 {
+                    wanted.push((id, r.to_string(), range));
+                }
+            }
+        }
+        let total: usize = wanted.iter().map(|(_, _, r)| r.len()).sum();
+        let mut out = HashMap::new();
+        if total > PREBUILD_MAX {
+            return Ok(out);
+        }
+        let tasks: Vec<_> = wanted
+            .into_iter()
+            .map(|(id, region, range)| {
+                (
+                    (id, region),
+                    tokio::task::spawn_blocking(move || catalog::shared(id, range)),
+                )
+            })
+            .collect();
+        for (key, t) in tasks {
+            out.insert(key, t.await.map_err(std::io::Error::other)?);
+        }
+        Ok(out)
     }
 
     /// The credentials the simulator accepts.

@@ -161,6 +161,14 @@ impl Provider for Service {
         &sim::SIM
     }
 
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        Some(match self {
+            Service::Ims => ims::RATE_LIMIT,
+            Service::Workspace => workspace::RATE_LIMIT,
+            Service::Cph => cph::RATE_LIMIT,
+        })
+    }
+
     fn sim_api(&self) -> &'static str {
         match self {
             Service::Ims => "ims",

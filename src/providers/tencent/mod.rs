@@ -98,6 +98,10 @@ impl Provider for Api3 {
         &cvm_sim::SIM
     }
 
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        Some(cvm::RATE_LIMIT)
+    }
+
     fn sim_api(&self) -> &'static str {
         cvm_sim::API
     }
@@ -185,6 +189,10 @@ impl Provider for Legacy {
 
     fn sim_service(&self) -> &'static dyn SimService {
         &legacy_sim::SIM
+    }
+
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        Some(legacy::RATE_LIMIT)
     }
 
     fn sim_api(&self) -> &'static str {

@@ -94,6 +94,10 @@ impl Provider for Entry {
         &sim::SIM
     }
 
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        Some(images::RATE_LIMIT)
+    }
+
     fn sim_api(&self) -> &'static str {
         "zenlayer"
     }
