@@ -30,6 +30,8 @@ pub mod exit {
     /// An internal failure of imgcat itself (a task that panicked, a closed semaphore): a bug to
     /// report, not a problem with the configuration or the provider.
     pub const INTERNAL: i32 = 8;
+    /// `wait`: the time was up before the image had the status.
+    pub const WAIT_TIMEOUT: i32 = 9;
 }
 
 /// Where an error happened: a provider and, when known, a region.
@@ -257,6 +259,23 @@ impl Error {
             Error::Network { .. } => true,
             Error::Api(e) => matches!(e.kind, ErrorKind::Throttled | ErrorKind::Transient),
             Error::Malformed { truncated, .. } => *truncated,
+            _ => false,
+        }
+    }
+
+    /// The provider refused the request for its rate limit (HTTP 429, or its own throttling
+    /// code): the API's per-second budget is spent, so a retry waits for the next second.
+    pub fn is_throttled(&self) -> bool {
+        match self {
+            Error::Api(e) => {
+                e.status == 429
+                    || e.code.as_deref().is_some_and(|c| {
+                        c == "REQUEST_LIMIT_EXCEEDED"
+                            || c == "APIGW.0308"
+                            || c == "RequestLimitExceeded"
+                            || c.starts_with("RequestLimitExceeded.")
+                    })
+            }
             _ => false,
         }
     }

@@ -59,6 +59,8 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             Command::List(args) => cli::list::run(global, args).await,
             Command::Show(args) => cli::show::run(global, args).await,
             Command::Check(args) => cli::check::run(global, args).await,
+            Command::Where(args) => cli::where_::run(global, args).await,
+            Command::Wait(args) => cli::wait::run(global, args).await,
             Command::Regions(args) => cli::info::regions(global, args).await,
             Command::Sim(SimCommand::Serve(args)) => cli::sim::serve(args).await,
             Command::Completions(_) | Command::Man | Command::Providers(_) | Command::Config(_) => {

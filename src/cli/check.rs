@@ -15,10 +15,21 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
     let query = Arc::new(ImageQuery {
         id: args.id.clone(),
         name: args.name.as_deref().map(NameFilter::parse),
+        os_version: args.os_version.clone(),
+        // An image named by its id is looked for even when deprecated.
+        include_deprecated: args.include_deprecated || args.id.is_some(),
         ..ImageQuery::default()
     });
     let mut found = Vec::new();
-    let outcome = listing::run(plan.jobs, query, Delivery::Collect(&mut found), None).await;
+    let outcome = if args.latest {
+        let mut summaries = Vec::new();
+        let outcome =
+            listing::run(plan.jobs, query, Delivery::Summaries(&mut summaries), None).await;
+        found = super::list::picks(summaries);
+        outcome
+    } else {
+        listing::run(plan.jobs, query, Delivery::Collect(&mut found), None).await
+    };
     if !outcome.failures.is_empty() {
         // An error is not "not found": a CI job must see the difference.
         return Ok(super::list::report(&outcome));

@@ -38,19 +38,16 @@ pub fn init_logging(global: &GlobalArgs) {
     };
 }
 
+/// Default of `--timeout` (per request).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Default of `--concurrency`.
 pub const DEFAULT_CONCURRENCY: u16 = 32;
 
 /// The HTTP client for the run.
 pub fn http_client(global: &GlobalArgs, run: &RunEnv) -> Result<HttpClient> {
-    if !(global.timeout.is_finite() && global.timeout > 0.0) {
-        return Err(Error::Usage(format!(
-            "--timeout must be a positive number of seconds, not {}",
-            global.timeout
-        )));
-    }
     HttpClient::new(HttpOptions {
-        timeout: Duration::from_secs_f64(global.timeout),
+        timeout: global.timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
         retries: global.retries,
         concurrency: usize::from(
             global
@@ -242,9 +239,18 @@ pub async fn jobs(
     }
     let selected: Vec<ProviderId> = plan.iter().map(|(p, _)| *p).collect();
     let adapters: Vec<Arc<dyn Adapter>> = providers::build(&selected, setup)?;
+    // Every provider resolves `all` at once (IAM's project list, DescribeZones, ...); the jobs
+    // keep the order: provider, then region in the provider's own order.
+    let expanded = futures::future::try_join_all(
+        adapters
+            .iter()
+            .zip(plan)
+            .map(|(adapter, (_, regions))| adapter.expand_regions(regions)),
+    )
+    .await?;
     let mut jobs = Vec::new();
-    for (adapter, (_, regions)) in adapters.into_iter().zip(plan) {
-        for region in adapter.expand_regions(regions).await? {
+    for (adapter, regions) in adapters.iter().zip(expanded) {
+        for region in regions {
             jobs.push(Job {
                 adapter: adapter.clone(),
                 region,

@@ -13,15 +13,17 @@ pub async fn serve(args: &SimServeArgs) -> Result<i32> {
         .latency(Duration::from_millis(args.latency_ms))
         .credentials(SimCredentials::from_env())
         .parse_faults(&args.faults)
-        .map_err(|e| Error::Usage(format!("sim serve: --fault: {e}")))?;
+        .map_err(|e| Error::Usage(format!("sim serve: --fault: {e}")))?
+        .parse_appear(&args.appear)
+        .map_err(|e| Error::Usage(format!("sim serve: --appear: {e}")))?
+        .rate_limits(!args.no_rate_limit);
+    let config = args
+        .no_project
+        .iter()
+        .fold(config, |c, r| c.no_project(r.clone()));
     let handle = sim::start(config, SocketAddr::from((Ipv4Addr::LOCALHOST, args.port)))
         .await
-        .map_err(|e| {
-            Error::Config(format!(
-                "sim: cannot listen on 127.0.0.1:{}: {e}",
-                args.port
-            ))
-        })?;
+        .map_err(|e| Error::Config(format!("sim: cannot start on 127.0.0.1:{}: {e}", args.port)))?;
     let ids: Vec<&str> = crate::providers::ProviderId::all()
         .map(|p| p.as_str())
         .collect();

@@ -11,6 +11,7 @@ use reqwest::header::HeaderMap;
 use tokio::sync::Semaphore;
 use url::Url;
 
+use super::rate::{self, Budgets, RateLimit};
 use super::redact;
 use crate::error::{Error, Result, Target};
 
@@ -38,6 +39,8 @@ pub struct HttpOptions {
     pub backoff_base: Duration,
     /// Longest delay between two attempts.
     pub backoff_max: Duration,
+    /// Keep to the request-rate limits the providers declare ([`HttpClient::rate_limited`]).
+    pub rate_limits: bool,
 }
 
 impl Default for HttpOptions {
@@ -48,6 +51,7 @@ impl Default for HttpOptions {
             concurrency: 32,
             backoff_base: Duration::from_millis(200),
             backoff_max: Duration::from_secs(20),
+            rate_limits: true,
         }
     }
 }
@@ -95,6 +99,10 @@ pub struct HttpClient {
     bulk_decoding: Arc<Semaphore>,
     options: Arc<HttpOptions>,
     requests: Arc<AtomicU64>,
+    /// The rate limit of the API this clone talks to ([`HttpClient::rate_limited`]).
+    rate: Option<RateLimit>,
+    /// Every API's budget, shared by all clones.
+    budgets: Arc<Budgets>,
 }
 
 impl HttpClient {
@@ -118,7 +126,19 @@ impl HttpClient {
             bulk_decoding: Arc::new(Semaphore::new(bulk_decoders())),
             options: Arc::new(options),
             requests: Arc::new(AtomicU64::new(0)),
+            rate: None,
+            budgets: Arc::new(Budgets::new(rate::CLIENT_WINDOW)),
         })
+    }
+
+    /// This client for an API with the request-rate limit `limit`: every attempt waits (without
+    /// holding a request slot) until it fits in the API's budget, shared with every other
+    /// clone that declares the same API (per region where the limit is regional).
+    pub fn rate_limited(&self, limit: RateLimit) -> HttpClient {
+        HttpClient {
+            rate: self.options.rate_limits.then_some(limit),
+            ..self.clone()
+        }
     }
 
     /// The underlying reqwest client, to build requests with.
@@ -182,7 +202,12 @@ impl HttpClient {
             };
             match outcome {
                 Err(e) if e.is_transient() && attempt < self.options.retries => {
-                    let delay = self.backoff(attempt, e.retry_after());
+                    let mut delay = self.backoff(attempt, e.retry_after());
+                    if e.is_throttled() {
+                        // The APIs count per second: before the next second a retry is refused
+                        // again.
+                        delay = delay.max(THROTTLED_MIN_DELAY);
+                    }
                     attempt += 1;
                     tracing::info!(
                         "{target}: retry {attempt}/{} in {} ms after: {e}",
@@ -209,6 +234,42 @@ impl HttpClient {
         }
     }
 
+    /// A request slot (and a bulk slot for bulk requests), taken when the API's rate budget
+    /// has room: the wait for the budget holds no slot, so other APIs' requests go meanwhile,
+    /// and the request is counted in the budget only once it holds its slot and leaves.
+    async fn slot(
+        &self,
+        target: &Target,
+    ) -> Result<(
+        Option<tokio::sync::SemaphorePermit<'_>>,
+        tokio::sync::SemaphorePermit<'_>,
+    )> {
+        let window = self.rate.map(|r| self.budgets.window(&r, &target.region));
+        loop {
+            if let Some(w) = &window {
+                let wait = w.wait_time(Instant::now());
+                if !wait.is_zero() {
+                    tracing::debug!(
+                        "{target}: waiting {} ms for the API's rate limit",
+                        wait.as_millis()
+                    );
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+            }
+            let bulk = if BULK.try_with(|b| *b).unwrap_or(false) {
+                Some(self.bulk_limit.acquire().await.map_err(closed)?)
+            } else {
+                None
+            };
+            let permit = self.limit.acquire().await.map_err(closed)?;
+            if window.as_ref().is_none_or(|w| w.admit(Instant::now())) {
+                return Ok((bulk, permit));
+            }
+            // Another request took the budget's room while this one waited for a slot.
+        }
+    }
+
     async fn exchange(&self, target: &Target, request: reqwest::Request) -> Result<Answer> {
         let url = request.url().clone();
         let method = request.method().clone();
@@ -221,12 +282,7 @@ impl HttpClient {
                 );
             }
         }
-        let _bulk = if BULK.try_with(|b| *b).unwrap_or(false) {
-            Some(self.bulk_limit.acquire().await.map_err(closed)?)
-        } else {
-            None
-        };
-        let _permit = self.limit.acquire().await.map_err(closed)?;
+        let (_bulk, _permit) = self.slot(target).await?;
         self.requests.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let result = tokio::time::timeout(self.options.timeout, async {
@@ -291,6 +347,10 @@ impl HttpClient {
         }
     }
 }
+
+/// The shortest wait before retrying a request the API refused for its rate limit: the APIs
+/// count requests per second ([`super::rate`]), plus the client's margin.
+const THROTTLED_MIN_DELAY: Duration = rate::CLIENT_WINDOW;
 
 /// Answers at least this large are decoded on the blocking pool, not on the runtime's worker
 /// threads: a burst of parallel pages landing together would otherwise keep both workers busy

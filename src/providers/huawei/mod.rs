@@ -11,6 +11,7 @@ pub mod sign;
 pub mod sim;
 mod workspace;
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use url::Url;
@@ -57,9 +58,12 @@ pub enum Service {
 
 const AUTH: &str = "SDK-HMAC-SHA256 (AK/SK, temporary AK/SK), X-Auth-Token";
 
-static IMS_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::IMS);
-static WORKSPACE_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::WORKSPACE);
-static CPH_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::CPH);
+/// What `--region all` covers: the service's SDK regions where the account has a project.
+const ALL_FROM: Option<&str> = Some("the SDK's regions where IAM lists a project of the account");
+
+static IMS_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::IMS).with_all(ALL_FROM);
+static WORKSPACE_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::WORKSPACE).with_all(ALL_FROM);
+static CPH_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::CPH).with_all(ALL_FROM);
 
 /// The key under which the three adapters share their client.
 const SHARED_CLIENT: &str = "huawei";
@@ -145,16 +149,24 @@ impl Provider for Service {
         })
     }
 
-    fn sim_catalog(&self, n: usize) -> Catalog {
+    fn sim_catalog(&self, items: Range<usize>) -> Catalog {
         match self {
-            Service::Ims => sim::catalog::ims_catalog(n),
-            Service::Workspace => sim::catalog::workspace_catalog(n),
-            Service::Cph => sim::catalog::cph_catalog(n),
+            Service::Ims => sim::catalog::ims_catalog(items),
+            Service::Workspace => sim::catalog::workspace_catalog(items),
+            Service::Cph => sim::catalog::cph_catalog(items),
         }
     }
 
     fn sim_service(&self) -> &'static dyn SimService {
         &sim::SIM
+    }
+
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        Some(match self {
+            Service::Ims => ims::RATE_LIMIT,
+            Service::Workspace => workspace::RATE_LIMIT,
+            Service::Cph => cph::RATE_LIMIT,
+        })
     }
 
     fn sim_api(&self) -> &'static str {
@@ -178,6 +190,10 @@ impl Provider for Service {
 /// short wait); every other code (the gateway's others, the services' own) and codeless answers
 /// go by the HTTP status (5xx transient, other 4xx a bad request).
 pub fn error_kind(code: Option<&str>, status: u16) -> ErrorKind {
+    // The HTTP status says so whatever the code: the request was refused as unauthenticated.
+    if matches!(status, 401 | 403) {
+        return ErrorKind::Auth;
+    }
     let gateway = code.and_then(|c| {
         c.strip_prefix("APIGW.")
             .or_else(|| c.strip_prefix("APIG."))

@@ -18,7 +18,7 @@ use super::config::TencentCredentials;
 use super::{sdk_json, tc3};
 use crate::error::{ApiError, Error, ErrorKind, Result, Target};
 use crate::http::pager::{self, OffsetPage};
-use crate::http::{Answer, HttpClient};
+use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Arch, Extra, Image, Status, Visibility};
 use crate::providers::decode;
 use crate::providers::{Adapter, ProviderId};
@@ -131,11 +131,18 @@ struct CvmImage<'a> {
     image_deprecated: Option<bool>,
 }
 
+/// The request-rate limit of CVM `DescribeImages` (and `DescribeRegions`), for the account:
+/// 40 requests a second, documented (cloud.tencent.com/document/api/213/15715), counted per
+/// API, access endpoint and (sub-)account ("API 频率限制说明",
+/// cloud.tencent.com/document/product/1278/109059): every region is asked through the one
+/// endpoint. (`DescribeRegions` has a limit of its own; it is asked once a run.)
+pub const RATE_LIMIT: RateLimit = RateLimit::per_account("tencent-cvm", 40);
+
 impl Cvm {
     /// An adapter talking to `endpoint` (normally [`DEFAULT_ENDPOINT`]).
     pub fn new(http: HttpClient, creds: TencentCredentials, endpoint: Url) -> Self {
         Cvm {
-            http,
+            http: http.rate_limited(RATE_LIMIT),
             creds,
             endpoint,
         }

@@ -2,8 +2,9 @@
 //! the action in `X-TC-Action`, the region in `X-TC-Region`, TC3-HMAC-SHA256 verified as the
 //! SDK computes it (5 minutes of skew). `DescribeImages` (Limit 1-100, default 20; Filters
 //! image-id, image-type, image-name and platform, fuzzy; ImageIds, not with Filters) and
-//! `DescribeRegions`. Every region of [`REGIONS`](super::legacy_regions::REGIONS) lists its
-//! own subset of the catalog ([`in_region`](super::cvm_catalog::in_region)). Errors are HTTP 200
+//! `DescribeRegions`. Every region of [`REGIONS`](super::legacy_regions::REGIONS) serves a
+//! catalog of its own ([`region_range`](crate::sim::catalog::region_range)), within the
+//! documented 40 requests a second (`RequestLimitExceeded` beyond). Errors are HTTP 200
 //! with `{"Response":{"Error":{"Code","Message"},"RequestId"}}`.
 
 use axum::Router;
@@ -17,13 +18,13 @@ use serde_json::{Value, json};
 
 use super::config::{SECRET_ID, SECRET_KEY, SESSION_TOKEN};
 use super::legacy_sim::tencent_error;
-use super::{cvm, cvm_catalog, legacy_regions, tc3};
+use super::{cvm, legacy_regions, tc3};
 use crate::sign::VerifyError;
 use crate::sim::auth::{Rejection, guarded};
 use crate::sim::catalog::{Entry, Kind};
 use crate::sim::paging::offset_page;
 use crate::sim::reply;
-use crate::sim::service::{SimApiDef, SimService};
+use crate::sim::service::{SimApiDef, SimService, no_region};
 use crate::sim::{Shared, SimApi, SimState};
 
 /// The simulated API 3.0 ([`SimService`]).
@@ -41,7 +42,23 @@ const APIS: &[SimApiDef] = &[SimApiDef {
     image_api: true,
     matches: |m, segs| *m == Method::POST && matches!(segs, [""]),
     fault: api_fault,
+    rate: Some(cvm::RATE_LIMIT),
+    region: no_region,
+    throttled,
 }];
+
+/// `RequestLimitExceeded` inside HTTP 200, as the API answers a request over its limit.
+fn throttled() -> Response {
+    let limit = cvm::RATE_LIMIT.per_second;
+    tencent_error(
+        StatusCode::OK,
+        &reply::request_uuid(),
+        "RequestLimitExceeded",
+        &format!(
+            "Your current request times exceeds the frequency limit `{limit}` for a second. Please reduce the frequency of calls."
+        ),
+    )
+}
 
 impl SimService for CvmSim {
     fn name(&self) -> &'static str {
@@ -131,13 +148,13 @@ fn answer(st: &SimState, headers: &HeaderMap, body: &[u8]) -> Response {
                 }
                 Some(r) => r,
             };
-            let Some(index) = legacy_regions::REGIONS.iter().position(|r| *r == region) else {
+            if !legacy_regions::REGIONS.contains(&region) {
                 return fail(
                     "UnsupportedRegion",
                     &format!("The region `{region}` is not supported."),
                 );
-            };
-            describe_images(st, &params, index, &rid)
+            }
+            describe_images(st, &params, region, &rid)
         }
         other => fail(
             "InvalidAction",
@@ -158,7 +175,7 @@ fn describe_regions(rid: &str) -> Response {
     )
 }
 
-fn describe_images(st: &SimState, params: &Value, region: usize, rid: &str) -> Response {
+fn describe_images(st: &SimState, params: &Value, region: &str, rid: &str) -> Response {
     let fail = |code: &str, msg: &str| tencent_error(StatusCode::OK, rid, code, msg);
     let uint = |key: &str, default: u64| match params.get(key) {
         None | Some(Value::Null) => Some(default),
@@ -250,12 +267,10 @@ fn describe_images(st: &SimState, params: &Value, region: usize, rid: &str) -> R
             None => return fail("InvalidFilter", "A filter is missing its Name."),
         }
     }
-    let cat = st.catalog(cvm::ID);
+    let cat = st.catalog_in(cvm::ID, region);
     // The fuzzy filters of the real API: a value matches when it is part of the field.
     let keep = |e: &Entry| {
-        let index = cat.by_id.get(&e.id).copied().unwrap_or(0);
-        cvm_catalog::in_region(index, region)
-            && by_id.as_ref().is_none_or(|ids| ids.contains(&e.id))
+        by_id.as_ref().is_none_or(|ids| ids.contains(&e.id))
             && by_type.as_ref().is_none_or(|k| k.contains(&e.facets.kind))
             && by_name
                 .as_ref()
@@ -268,7 +283,7 @@ fn describe_images(st: &SimState, params: &Value, region: usize, rid: &str) -> R
     let page = offset_page(
         st,
         SimApi::named(API).unwrap_or_else(SimApi::other),
-        cat,
+        &cat,
         true,
         keep,
         offset,

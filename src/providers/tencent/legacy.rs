@@ -13,7 +13,7 @@ use super::config::TencentConfig;
 use super::v2;
 use crate::error::{ApiError, Error, ErrorKind, Result, Target};
 use crate::http::pager::{self, OffsetPage};
-use crate::http::{Answer, HttpClient};
+use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Image, Status, Visibility};
 use crate::providers::decode;
 use crate::providers::raw::{BodyObject, RawObject, map_objects};
@@ -32,6 +32,13 @@ pub const PATH: &str = "/v2/index.php";
 pub const VERSION: &str = "2017-03-12";
 /// Largest page.
 pub const PAGE_CAP: u64 = 100;
+
+/// The request-rate limit of DescribeImages, for the account: Tencent documents 40 requests a
+/// second for CVM DescribeImages (API 3.0, cloud.tencent.com/document/api/213/15715; API 2.0
+/// documented none, and it is the same action), counted per API, access endpoint and
+/// (sub-)account ("API 频率限制说明", cloud.tencent.com/document/product/1278/109059): every
+/// region is asked through the one endpoint.
+pub const RATE_LIMIT: RateLimit = RateLimit::per_account("tencent-legacy", 40);
 
 /// The Tencent legacy adapter.
 #[derive(Debug)]
@@ -75,7 +82,7 @@ impl TencentLegacy {
     /// An adapter talking to `endpoint` (normally [`DEFAULT_ENDPOINT`]).
     pub fn new(http: HttpClient, config: TencentConfig, endpoint: Url) -> Self {
         TencentLegacy {
-            http,
+            http: http.rate_limited(RATE_LIMIT),
             config,
             endpoint,
         }
@@ -227,6 +234,27 @@ impl TencentLegacy {
 impl Adapter for TencentLegacy {
     fn id(&self) -> ProviderId {
         ID
+    }
+
+    fn expand_regions<'a>(
+        &'a self,
+        regions: Vec<String>,
+    ) -> futures::future::BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move {
+            if !regions.iter().any(|r| r == "all") {
+                return Ok(regions);
+            }
+            let mut out: Vec<String> = super::legacy_regions::REGIONS
+                .iter()
+                .map(|r| r.to_string())
+                .collect();
+            for r in regions {
+                if r != "all" && !out.contains(&r) {
+                    out.push(r);
+                }
+            }
+            Ok(out)
+        })
     }
 
     fn list<'a>(

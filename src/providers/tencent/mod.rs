@@ -90,12 +90,16 @@ impl Provider for Api3 {
         )))
     }
 
-    fn sim_catalog(&self, n: usize) -> Catalog {
-        cvm_catalog::catalog(n)
+    fn sim_catalog(&self, items: std::ops::Range<usize>) -> Catalog {
+        cvm_catalog::catalog(items)
     }
 
     fn sim_service(&self) -> &'static dyn SimService {
         &cvm_sim::SIM
+    }
+
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        Some(cvm::RATE_LIMIT)
     }
 
     fn sim_api(&self) -> &'static str {
@@ -113,7 +117,9 @@ pub static LEGACY: Legacy = Legacy;
 #[derive(Debug)]
 pub struct Legacy;
 
-static LEGACY_REGIONS: RegionPolicy = RegionPolicy::fixed(legacy_regions::REGIONS);
+/// `--region all`: every region of tccli's list (API 2.0 has no region list call of its own).
+static LEGACY_REGIONS: RegionPolicy =
+    RegionPolicy::fixed(legacy_regions::REGIONS).with_all(Some("tccli's region list"));
 
 static LEGACY_FLAGS: &[ProviderFlag] = &[ProviderFlag {
     long: "tencent-signature-method",
@@ -177,12 +183,16 @@ impl Provider for Legacy {
         )))
     }
 
-    fn sim_catalog(&self, n: usize) -> Catalog {
-        legacy_catalog::catalog(n)
+    fn sim_catalog(&self, items: std::ops::Range<usize>) -> Catalog {
+        legacy_catalog::catalog(items)
     }
 
     fn sim_service(&self) -> &'static dyn SimService {
         &legacy_sim::SIM
+    }
+
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        Some(legacy::RATE_LIMIT)
     }
 
     fn sim_api(&self) -> &'static str {
@@ -195,6 +205,10 @@ impl Provider for Legacy {
 /// and `ResourceUnavailable`-style server trouble transient, the `Invalid*`, `Missing*`,
 /// `Unsupported*` family a bad request; without a code, the HTTP status decides.
 pub fn error_kind(code: Option<&str>, status: u16) -> ErrorKind {
+    // The HTTP status says so whatever the code: the request was refused as unauthenticated.
+    if matches!(status, 401 | 403) {
+        return ErrorKind::Auth;
+    }
     let Some(code) = code else {
         return ErrorKind::from_status(status);
     };

@@ -13,7 +13,7 @@ use super::config::ZenlayerAuth;
 use super::sign as signer;
 use crate::error::{ApiError, Error, ErrorKind, Result, Target};
 use crate::http::pager::{self, OffsetPage};
-use crate::http::{Answer, HttpClient};
+use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Image, OsType, Status, Visibility};
 use crate::providers::decode;
 use crate::providers::raw::{BodyObject, RawObject, map_objects};
@@ -32,6 +32,12 @@ pub const PATH: &str = "/api/v2/vm";
 pub const VERSION: &str = "2023-03-13";
 /// Largest page.
 pub const PAGE_CAP: u64 = 1000;
+
+/// The request-rate limit of the VM API (DescribeImages, DescribeZones), for the account: one
+/// endpoint serves every zone. Zenlayer documents no figure (its SDK retries
+/// `REQUEST_LIMIT_EXCEEDED`); imgcat keeps to 20 a second, the default of the Tencent-style
+/// APIs it follows.
+pub const RATE_LIMIT: RateLimit = RateLimit::per_account("zenlayer", 20);
 
 /// The Zenlayer adapter.
 #[derive(Debug)]
@@ -81,7 +87,7 @@ impl Zenlayer {
     /// An adapter talking to `endpoint` (normally [`DEFAULT_ENDPOINT`]).
     pub fn new(http: HttpClient, auth: ZenlayerAuth, endpoint: Url) -> Self {
         Zenlayer {
-            http,
+            http: http.rate_limited(RATE_LIMIT),
             auth,
             endpoint,
         }

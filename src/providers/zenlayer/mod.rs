@@ -82,12 +82,20 @@ impl Provider for Entry {
         )))
     }
 
-    fn sim_catalog(&self, n: usize) -> Catalog {
-        catalog::catalog(n)
+    fn sim_catalog(&self, items: std::ops::Range<usize>) -> Catalog {
+        catalog::catalog(items)
+    }
+
+    fn sim_regions(&self) -> Vec<&'static str> {
+        zones::SIMULATED.iter().map(|(z, _)| *z).collect()
     }
 
     fn sim_service(&self) -> &'static dyn SimService {
         &sim::SIM
+    }
+
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        Some(images::RATE_LIMIT)
     }
 
     fn sim_api(&self) -> &'static str {
@@ -100,6 +108,10 @@ impl Provider for Entry {
 /// retries it), `INTERNAL_ERROR` / `SERVICE_UNAVAILABLE` transient, other `INVALID_*` /
 /// `MISSING_*` a bad request; the HTTP status decides the rest.
 pub fn error_kind(code: Option<&str>, status: u16) -> ErrorKind {
+    // The HTTP status says so whatever the code: the request was refused as unauthenticated.
+    if matches!(status, 401 | 403) {
+        return ErrorKind::Auth;
+    }
     match code {
         Some(c)
             if c.starts_with("SIGNATURE_")
