@@ -1,6 +1,7 @@
 //! `imgcat check`: for CI. Exit 0 when a matching image exists (with the status asked for),
 //! 1 when not, other codes for errors. One short line on stdout, or JSON.
 
+use std::io::Write;
 use std::sync::Arc;
 
 use super::runtime;
@@ -52,12 +53,13 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
                 "status_required": args.status,
                 "images": with_status,
             });
-            println!("{doc}");
+            writeln!(std::io::stdout(), "{doc}")?;
         }
         CheckFormat::Text => match (ok, found.first()) {
             (true, _) => {
                 let img = with_status[0];
-                println!(
+                writeln!(
+                    std::io::stdout(),
                     "ok: {} {} {} {:?} ({}){}",
                     img.provider,
                     img.region,
@@ -69,16 +71,17 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
                     } else {
                         String::new()
                     }
-                );
+                )?;
             }
-            (false, Some(img)) => println!(
+            (false, Some(img)) => writeln!(
+                std::io::stdout(),
                 "not ok: {what} exists ({} {}) but its status is {}, not {}",
                 img.provider,
                 img.id,
                 img.status,
                 args.status.map(|s| s.as_str()).unwrap_or("any")
-            ),
-            (false, None) => println!("not ok: no image with {what}"),
+            )?,
+            (false, None) => writeln!(std::io::stdout(), "not ok: no image with {what}")?,
         },
     }
     Ok(if ok { exit::OK } else { exit::NOT_FOUND })

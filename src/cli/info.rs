@@ -127,12 +127,12 @@ pub async fn regions(global: &GlobalArgs, args: &RegionsArgs) -> Result<i32> {
 /// `imgcat completions SHELL`.
 pub fn completions(args: &CompletionsArgs) -> Result<i32> {
     let mut cmd = Cli::command();
-    clap_complete::generate(
-        args.shell,
-        &mut cmd,
-        "imgcat",
-        &mut std::io::stdout().lock(),
-    );
+    // Generated into memory first: clap_complete panics on a failed write (`> /dev/full`).
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "imgcat", &mut script);
+    let mut out = std::io::stdout().lock();
+    out.write_all(&script)?;
+    out.flush()?;
     Ok(exit::OK)
 }
 

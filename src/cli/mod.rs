@@ -48,15 +48,16 @@ pub struct GlobalArgs {
     /// demo credentials (no credentials, no network).
     #[arg(long, global = true)]
     pub sim: bool,
-    /// Images per provider in the `--sim` catalog.
+    /// Images per provider in the `--sim` catalog (1 to 100,000).
     #[arg(
         long,
         global = true,
         value_name = "N",
         default_value_t = 40,
-        hide_short_help = true
+        hide_short_help = true,
+        value_parser = clap::value_parser!(u32).range(1..=100_000)
     )]
-    pub sim_images: usize,
+    pub sim_images: u32,
     /// Request logs on stderr: -v method, URL, status, timing and retries; -vv more detail.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -75,8 +76,9 @@ pub struct GlobalArgs {
     /// [default: 30]. For `wait`: how long to wait in all [default: 10m].
     #[arg(long, global = true, value_name = "SECS|DURATION", value_parser = parse_duration)]
     pub timeout: Option<std::time::Duration>,
-    /// Retries of a transient failure (429, 5xx, connection errors, rate limits).
-    #[arg(long, global = true, value_name = "N", default_value_t = 3)]
+    /// Retries of a transient failure (429, 5xx, connection errors, rate limits), 0 to 20.
+    #[arg(long, global = true, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: u32,
     /// The flags providers declare (each stands for an environment variable).
     #[command(flatten)]
@@ -469,9 +471,9 @@ pub struct SimServeArgs {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
-    /// Images per provider catalog.
-    #[arg(long, default_value_t = 300)]
-    pub images: usize,
+    /// Images per provider catalog (1 to 100,000).
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub images: u32,
     /// Latency in milliseconds: each answer leaves this long after its request arrived (the
     /// simulator's own work included).
     #[arg(long, default_value_t = 0)]

@@ -104,7 +104,7 @@ pub async fn run_env(global: &GlobalArgs) -> Result<RunEnv> {
     global.provider_flags.apply(&mut process);
     let creds = SimCredentials::demo();
     let handle = sim::start(
-        sim::SimConfig::new(global.sim_images).credentials(creds.clone()),
+        sim::SimConfig::new(global.sim_images as usize).credentials(creds.clone()),
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
     )
     .await
@@ -172,7 +172,13 @@ pub fn regions_for(p: ProviderId, given: &[String], env: &Env, sim: bool) -> Res
     let valid = |r: &str| is_region_of(p, r);
     let list_valid = || valid_list(p);
     if !given.is_empty() {
-        let mine: Vec<String> = given.iter().filter(|r| valid(r)).cloned().collect();
+        // A region given twice is listed once (as a provider given twice is).
+        let mut mine: Vec<String> = Vec::new();
+        for r in given.iter().filter(|r| valid(r)) {
+            if !mine.contains(r) {
+                mine.push(r.clone());
+            }
+        }
         if mine.is_empty() {
             return Err(Error::Usage(format!(
                 "{p}: unknown region '{}'; valid: {}",

@@ -9,7 +9,7 @@ use crate::sim::{self, SimConfig, SimCredentials};
 
 /// Serves the simulator until Ctrl-C.
 pub async fn serve(args: &SimServeArgs) -> Result<i32> {
-    let config = SimConfig::new(args.images)
+    let config = SimConfig::new(args.images as usize)
         .latency(Duration::from_millis(args.latency_ms))
         .credentials(SimCredentials::from_env())
         .parse_faults(&args.faults)

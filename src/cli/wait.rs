@@ -7,6 +7,7 @@
 //! again; any other error ends the wait with its exit code.
 
 use std::io::IsTerminal;
+use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -81,7 +82,8 @@ pub async fn run(global: &GlobalArgs, args: &WaitArgs) -> Result<i32> {
         if state.done() {
             line.finish();
             for img in &state.ready {
-                println!(
+                writeln!(
+                    std::io::stdout(),
                     "ok: {} {} {} {:?} ({}) after {} ({poll} polls)",
                     img.provider,
                     img.region,
@@ -89,7 +91,7 @@ pub async fn run(global: &GlobalArgs, args: &WaitArgs) -> Result<i32> {
                     img.name,
                     img.status,
                     humantime::format_duration(round(elapsed))
-                );
+                )?;
             }
             return Ok(exit::OK);
         }
@@ -99,12 +101,13 @@ pub async fn run(global: &GlobalArgs, args: &WaitArgs) -> Result<i32> {
         let next = started + args.interval;
         if next >= deadline {
             line.finish();
-            println!(
+            writeln!(
+                std::io::stdout(),
                 "not ok: timed out (--timeout {}): {poll} polls over {}, every {}: {summary}",
                 humantime::format_duration(total),
                 humantime::format_duration(round(elapsed)),
                 humantime::format_duration(args.interval)
-            );
+            )?;
             return Ok(exit::WAIT_TIMEOUT);
         }
         line.show(&format!(

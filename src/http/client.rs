@@ -108,7 +108,11 @@ pub struct HttpClient {
 impl HttpClient {
     /// Builds the client (rustls with webpki roots, gzip, keep-alive).
     pub fn new(options: HttpOptions) -> Result<Self> {
-        let inner = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder().no_proxy();
+        for p in super::proxy::from_env(|k| std::env::var(k).ok()) {
+            builder = builder.proxy(p);
+        }
+        let inner = builder
             .user_agent(concat!("imgcat/", env!("CARGO_PKG_VERSION")))
             .gzip(true)
             .pool_max_idle_per_host(options.concurrency.max(1))

@@ -3,6 +3,7 @@
 
 mod client;
 pub mod pager;
+pub mod proxy;
 pub mod rate;
 pub mod redact;
 
