@@ -260,10 +260,7 @@ async fn produce(
                         Ok(Prepared::Encoded(buf, images.len()))
                     })
                     .await
-                    .map_err(|e| Error::Incomplete {
-                        target,
-                        detail: format!("encoding a page failed: {e}"),
-                    })?,
+                    .map_err(|e| Error::internal(target, format!("encoding a page failed: {e}")))?,
                 }
             }
         })

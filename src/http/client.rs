@@ -174,10 +174,7 @@ impl HttpClient {
         let owned = target.clone();
         tokio::task::spawn_blocking(move || decode(&owned, answer))
             .await
-            .map_err(|e| Error::Incomplete {
-                target: target.clone(),
-                detail: format!("decoding an answer failed: {e}"),
-            })?
+            .map_err(|e| Error::internal(target, format!("decoding an answer failed: {e}")))?
     }
 
     /// Sends the request `build` makes and decodes the answer with `decode`.
@@ -380,7 +377,7 @@ fn bulk_share(concurrency: usize) -> usize {
 
 /// A semaphore of the client's was closed (never happens: they are never closed).
 fn closed(_: tokio::sync::AcquireError) -> Error {
-    Error::Config("HTTP client closed".into())
+    Error::internal("HTTP", "a request semaphore was closed")
 }
 
 fn network(target: &Target, url: &Url, detail: String, timeout: bool, body: bool) -> Error {

@@ -12,7 +12,7 @@ use url::Url;
 
 use super::config::{HuaweiAuth, HuaweiConfig, PROJECT_ID};
 use super::{regions, sign as signer};
-use crate::error::{ApiError, Error, Result, Target};
+use crate::error::{ApiError, Error, ErrorKind, Result, Target};
 use crate::http::{Answer, HttpClient, RateLimit};
 use crate::providers::decode;
 
@@ -353,12 +353,13 @@ pub fn api_error(target: &Target, answer: &Answer, request_id: Option<String>) -
         }
         None => (None, None, None),
     };
-    Error::api(ApiError {
+    super::classified(ApiError {
         target: target.clone(),
         status: answer.status,
         code,
         message: message.unwrap_or_else(|| format!("unexpected answer: {:?}", answer.body_start())),
         request_id: rid.or(request_id),
         retry_after: answer.retry_after(),
+        kind: ErrorKind::Other,
     })
 }

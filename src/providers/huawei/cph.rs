@@ -154,17 +154,19 @@ fn chunks(
     asked: Visibility,
     located: Located,
 ) -> impl futures::Stream<Item = Result<Vec<Image>>> {
-    stream::iter(
-        located
-            .chunks(CHUNK)
-            .map(move |chunk| Ok(chunk.map(|raw| to_image(&target.region, asked, raw)))),
-    )
+    stream::iter(located.chunks(CHUNK).map(move |chunk| {
+        chunk
+            .map(|raw| to_image(&target.region, asked, raw))
+            .map_err(|e| e.error(&target, 200, "image_id", chunk.body_start()))
+    }))
 }
 
 /// Decodes one `phone-images` answer to the request for `asked` images, or the error it carries.
 pub fn decode_answer(target: &Target, asked: Visibility, answer: Answer) -> Result<Vec<Image>> {
     let located = locate(target, &answer)?;
-    Ok(located.map(|raw| to_image(&target.region, asked, raw)))
+    located
+        .map(|raw| to_image(&target.region, asked, raw))
+        .map_err(|e| e.error(target, answer.status, "image_id", answer.body_start()))
 }
 
 /// Maps one phone image object, labelled with the visibility that was asked for (`is_public`

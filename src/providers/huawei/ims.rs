@@ -165,7 +165,7 @@ impl Adapter for Ims {
                         .await?;
                     Ok(CursorPage {
                         next,
-                        decode: Box::new(move || Ok(decode_images(&target, &located))),
+                        decode: Box::new(move || decode_images(&target, &located)),
                     })
                 }
             })
@@ -180,7 +180,7 @@ pub fn decode_page(target: &Target, answer: Answer) -> Result<ImsPage> {
     let (next, located) = read_next(target, &answer)?;
     Ok(ImsPage {
         next,
-        items: decode_images(target, &located),
+        items: decode_images(target, &located)?,
     })
 }
 
@@ -204,8 +204,10 @@ pub fn read_next(target: &Target, answer: &Answer) -> Result<(Option<String>, Lo
 }
 
 /// The images located in a 2xx answer.
-pub fn decode_images(target: &Target, located: &Located) -> Vec<Image> {
-    located.map(|raw| to_image(&target.region, raw))
+pub fn decode_images(target: &Target, located: &Located) -> Result<Vec<Image>> {
+    located
+        .map(|raw| to_image(&target.region, raw))
+        .map_err(|e| e.error(target, 200, "id", located.body_start()))
 }
 
 /// Maps one Glance image object. Objects without an id are skipped.

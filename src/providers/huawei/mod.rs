@@ -24,7 +24,7 @@ pub use ims::{ID as IMS_ID, Ims};
 pub use workspace::{ID as WORKSPACE_ID, Workspace};
 
 use crate::config::Env;
-use crate::error::Result;
+use crate::error::{ApiError, ErrorKind, Result};
 use crate::providers::{
     About, Adapter, CredentialGroup, Provider, ProviderId, RegionPolicy, Setup, SharedClients,
 };
@@ -182,4 +182,32 @@ impl Provider for Service {
         // before any of the three services can list.
         env.get(config::PROJECT_ID).is_none().then_some("iam")
     }
+}
+
+/// What a Huawei error code means. The API gateway's codes (`APIGW.xxxx`, `APIG.xxxx` in newer
+/// answers): 0301-0307 rejected authentication (IAM or app credentials, token to renew), 0308-0310
+/// throttling ("The throttling threshold has been reached", documented as to be retried after a
+/// short wait); every other code (the gateway's others, the services' own) and codeless answers
+/// go by the HTTP status (5xx transient, other 4xx a bad request).
+pub fn error_kind(code: Option<&str>, status: u16) -> ErrorKind {
+    // The HTTP status says so whatever the code: the request was refused as unauthenticated.
+    if matches!(status, 401 | 403) {
+        return ErrorKind::Auth;
+    }
+    let gateway = code.and_then(|c| {
+        c.strip_prefix("APIGW.")
+            .or_else(|| c.strip_prefix("APIG."))
+            .and_then(|n| n.parse::<u16>().ok())
+    });
+    match gateway {
+        Some(301..=307) => ErrorKind::Auth,
+        Some(308..=310) => ErrorKind::Throttled,
+        _ => ErrorKind::from_status(status),
+    }
+}
+
+/// `e` as an [`Error`](crate::error::Error), its kind decided by [`error_kind`].
+pub fn classified(mut e: ApiError) -> crate::error::Error {
+    e.kind = error_kind(e.code.as_deref(), e.status);
+    crate::error::Error::api(e)
 }

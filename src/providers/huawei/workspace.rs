@@ -142,7 +142,8 @@ pub fn decode_page(target: &Target, answer: Answer) -> Result<OffsetPage> {
     Ok(OffsetPage {
         items: map_objects(&answer.body, page.images, |raw| {
             to_image(&target.region, raw)
-        }),
+        })
+        .map_err(|e| e.error(target, answer.status, "id", answer.body_start()))?,
         total: page.total_count,
     })
 }

@@ -16,7 +16,7 @@ use url::Url;
 
 use super::config::TencentCredentials;
 use super::{sdk_json, tc3};
-use crate::error::{ApiError, Error, Result, Target};
+use crate::error::{ApiError, Error, ErrorKind, Result, Target};
 use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Arch, Extra, Image, Status, Visibility};
@@ -245,39 +245,43 @@ impl Cvm {
                     request_id: header_rid,
                     detail: "no Response object".into(),
                     body_start: answer.body_start(),
+                    truncated: false,
                 });
             }
             Err(e) if answer.status == 200 => return Err(e),
             _ => {
-                return Err(Error::api(ApiError {
+                return Err(super::classified(ApiError {
                     target: target.clone(),
                     status: answer.status,
                     code: None,
                     message: format!("unexpected answer: {:?}", answer.body_start()),
                     request_id: header_rid,
                     retry_after: answer.retry_after(),
+                    kind: ErrorKind::Other,
                 }));
             }
         };
         let rid = body.request_id.clone().or(header_rid);
         if let Some(err) = &body.error {
-            return Err(Error::api(ApiError {
+            return Err(super::classified(ApiError {
                 target: target.clone(),
                 status: answer.status,
                 code: err.code.clone(),
                 message: err.message.clone().unwrap_or_default(),
                 request_id: rid,
                 retry_after: answer.retry_after(),
+                kind: ErrorKind::Other,
             }));
         }
         if answer.status != 200 {
-            return Err(Error::api(ApiError {
+            return Err(super::classified(ApiError {
                 target: target.clone(),
                 status: answer.status,
                 code: None,
                 message: format!("unexpected answer: {:?}", answer.body_start()),
                 request_id: rid,
                 retry_after: answer.retry_after(),
+                kind: ErrorKind::Other,
             }));
         }
         Ok((body, rid))
@@ -294,6 +298,7 @@ impl Cvm {
             request_id: rid.clone(),
             detail,
             body_start: answer.body_start(),
+            truncated: false,
         };
         let Some(total) = body.total_count else {
             return Err(malformed("no TotalCount".into()));
@@ -324,6 +329,7 @@ impl Cvm {
                         request_id: rid,
                         detail: "a RegionSet entry has no Region".into(),
                         body_start: answer.body_start(),
+                        truncated: false,
                     });
                 }
             }

@@ -81,7 +81,7 @@ fn api_fault(status: StatusCode) -> Response {
         _ => "InvalidParameter",
     };
     let reason = status.canonical_reason().unwrap_or("Error");
-    tencent_error(status, &reply::request_uuid(), code, reason)
+    api3_content_type(tencent_error(status, &reply::request_uuid(), code, reason))
 }
 
 const DEFAULT_LIMIT: u64 = 20;
@@ -91,6 +91,20 @@ const MAX_VALUES: usize = 5;
 
 /// `POST /`.
 async fn handle(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    api3_content_type(answer(&st, &headers, &body))
+}
+
+/// API 3.0 answers `Content-Type: application/json` exactly; the SDK reads `Response.Error`
+/// only under that type (or `text/plain`), so a parameter would hide every error from it.
+fn api3_content_type(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+fn answer(st: &SimState, headers: &HeaderMap, body: &[u8]) -> Response {
     let rid = reply::request_uuid();
     let fail = |code: &str, msg: &str| tencent_error(StatusCode::OK, &rid, code, msg);
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
@@ -100,7 +114,7 @@ async fn handle(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Re
             "The request is missing a required parameter `X-TC-Action`.",
         );
     };
-    if let Err(r) = check_auth(&st, &headers, &body, &rid) {
+    if let Err(r) = check_auth(st, headers, body, &rid) {
         return *r;
     }
     match header("x-tc-version") {
@@ -118,7 +132,7 @@ async fn handle(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Re
             );
         }
     }
-    let params: Value = match serde_json::from_slice(&body) {
+    let params: Value = match serde_json::from_slice(body) {
         Ok(v @ Value::Object(_)) => v,
         _ => return fail("InvalidParameter", "The request body is not a JSON object."),
     };
@@ -140,7 +154,7 @@ async fn handle(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Re
                     &format!("The region `{region}` is not supported."),
                 );
             }
-            describe_images(&st, &params, region, &rid)
+            describe_images(st, &params, region, &rid)
         }
         other => fail(
             "InvalidAction",

@@ -11,7 +11,7 @@ use url::Url;
 
 use super::config::TencentConfig;
 use super::v2;
-use crate::error::{ApiError, Error, Result, Target};
+use crate::error::{ApiError, Error, ErrorKind, Result, Target};
 use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Image, Status, Visibility};
@@ -166,7 +166,7 @@ impl TencentLegacy {
                 .and_then(|b| b.error)
                 .map(|e| (e.code, e.message))
                 .unwrap_or((None, None));
-            return Err(Error::api(ApiError {
+            return Err(super::classified(ApiError {
                 target: target.clone(),
                 status: answer.status,
                 code,
@@ -174,17 +174,19 @@ impl TencentLegacy {
                     .unwrap_or_else(|| format!("unexpected answer: {:?}", answer.body_start())),
                 request_id,
                 retry_after: answer.retry_after(),
+                kind: ErrorKind::Other,
             }));
         }
         let env: Envelope = decode::json(target, &answer, request_id.clone())?;
         if let Some(code) = env.code.as_ref().filter(|c| c.as_i64() != Some(0)) {
-            return Err(Error::api(ApiError {
+            return Err(super::classified(ApiError {
                 target: target.clone(),
                 status: answer.status,
                 code: env.code_desc.clone().or_else(|| Some(code.to_string())),
                 message: env.message.unwrap_or_default(),
                 request_id,
                 retry_after: None,
+                kind: ErrorKind::Other,
             }));
         }
         let Some(body) = env.response else {
@@ -194,17 +196,19 @@ impl TencentLegacy {
                 request_id,
                 detail: "no Response object".into(),
                 body_start: answer.body_start(),
+                truncated: false,
             });
         };
         let request_id = body.request_id.or(request_id);
         if let Some(err) = body.error {
-            return Err(Error::api(ApiError {
+            return Err(super::classified(ApiError {
                 target: target.clone(),
                 status: answer.status,
                 code: err.code,
                 message: err.message.unwrap_or_default(),
                 request_id,
                 retry_after: None,
+                kind: ErrorKind::Other,
             }));
         }
         let Some(total) = body.total_count else {
@@ -214,12 +218,14 @@ impl TencentLegacy {
                 request_id,
                 detail: "no TotalCount".into(),
                 body_start: answer.body_start(),
+                truncated: false,
             });
         };
         Ok(OffsetPage {
             items: map_objects(&answer.body, body.image_set, |raw| {
                 to_image(&target.region, raw)
-            }),
+            })
+            .map_err(|e| e.error(target, answer.status, "ImageId", answer.body_start()))?,
             total,
         })
     }

@@ -19,7 +19,7 @@ use std::sync::Arc;
 use url::Url;
 
 use crate::config::Env;
-use crate::error::Result;
+use crate::error::{ApiError, ErrorKind, Result};
 use crate::providers::{
     About, Adapter, CredentialGroup, Provider, ProviderFlag, ProviderId, RegionPolicy, Setup,
     SharedClients, or_default,
@@ -198,4 +198,43 @@ impl Provider for Legacy {
     fn sim_api(&self) -> &'static str {
         "tencent"
     }
+}
+
+/// What a Tencent error code means (both APIs share the codes; HTTP 200 carries most of them):
+/// `AuthFailure.*` rejected credentials, `RequestLimitExceeded*` throttling, `InternalError*`
+/// and `ResourceUnavailable`-style server trouble transient, the `Invalid*`, `Missing*`,
+/// `Unsupported*` family a bad request; without a code, the HTTP status decides.
+pub fn error_kind(code: Option<&str>, status: u16) -> ErrorKind {
+    // The HTTP status says so whatever the code: the request was refused as unauthenticated.
+    if matches!(status, 401 | 403) {
+        return ErrorKind::Auth;
+    }
+    let Some(code) = code else {
+        return ErrorKind::from_status(status);
+    };
+    let family = code.split('.').next().unwrap_or(code);
+    match family {
+        "AuthFailure" => ErrorKind::Auth,
+        "RequestLimitExceeded" => ErrorKind::Throttled,
+        "InternalError" | "ServiceUnavailable" | "ResourceUnavailable" => ErrorKind::Transient,
+        "InvalidParameter"
+        | "InvalidParameterValue"
+        | "MissingParameter"
+        | "UnknownParameter"
+        | "UnsupportedRegion"
+        | "UnsupportedOperation"
+        | "InvalidAction"
+        | "InvalidFilter"
+        | "InvalidFilterValue"
+        | "NoSuchVersion"
+        | "UnauthorizedOperation" => ErrorKind::BadRequest,
+        _ if status != 200 => ErrorKind::from_status(status),
+        _ => ErrorKind::Other,
+    }
+}
+
+/// `e` as an [`Error`](crate::error::Error), its kind decided by [`error_kind`].
+pub fn classified(mut e: ApiError) -> crate::error::Error {
+    e.kind = error_kind(e.code.as_deref(), e.status);
+    crate::error::Error::api(e)
 }
