@@ -263,21 +263,10 @@ impl Error {
         }
     }
 
-    /// The provider refused the request for its rate limit (HTTP 429, or its own throttling
-    /// code): the API's per-second budget is spent, so a retry waits for the next second.
+    /// The provider refused the request for its rate limit (the adapter's [`ErrorKind::Throttled`]):
+    /// the API's per-second budget is spent, so a retry waits for the next second.
     pub fn is_throttled(&self) -> bool {
-        match self {
-            Error::Api(e) => {
-                e.status == 429
-                    || e.code.as_deref().is_some_and(|c| {
-                        c == "REQUEST_LIMIT_EXCEEDED"
-                            || c == "APIGW.0308"
-                            || c == "RequestLimitExceeded"
-                            || c.starts_with("RequestLimitExceeded.")
-                    })
-            }
-            _ => false,
-        }
+        matches!(self, Error::Api(e) if e.kind == ErrorKind::Throttled)
     }
 
     /// How long the server asked to wait before retrying.

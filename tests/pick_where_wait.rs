@@ -158,6 +158,19 @@ fn latest_on_show_and_check() {
         "the newest match is judged: {}",
         stdout(&checked)
     );
+    // Zenlayer gives no creation time: no pick, exit 1, and it says why.
+    let undated = sim(&["check", "-p", "zenlayer", "--name", "*", "--latest"]);
+    assert_eq!(undated.status.code(), Some(1), "{}", stderr(&undated));
+    assert!(
+        stdout(&undated).contains("no --latest pick"),
+        "{}",
+        stdout(&undated)
+    );
+    assert!(
+        stderr(&undated).contains("no creation time"),
+        "{}",
+        stderr(&undated)
+    );
 }
 
 #[test]

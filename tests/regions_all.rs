@@ -230,6 +230,44 @@ fn the_simulator_throttles_over_the_limit_and_imgcat_keeps_to_it() {
 }
 
 #[test]
+fn without_rate_limits_the_simulator_throttles_nothing() {
+    let sim = Sim::start(
+        SimConfig::new(4_500)
+            .credentials(SimCredentials::demo())
+            .rate_limits(false),
+    );
+    let p = tencent::legacy::ID;
+    let mut env = sim.env(p, Auth::Keys);
+    env.push((p.endpoint_var(), sim.url()));
+    let runs: Vec<std::thread::JoinHandle<std::process::Output>> = (0..3)
+        .map(|_| {
+            let env = env.clone();
+            std::thread::spawn(move || {
+                imgcat(
+                    &env,
+                    [
+                        "--retries",
+                        "0",
+                        "list",
+                        "-p",
+                        "tencent-legacy",
+                        "-r",
+                        "ap-guangzhou",
+                        "-o",
+                        "ndjson",
+                    ],
+                )
+            })
+        })
+        .collect();
+    for r in runs {
+        let out = r.join().unwrap_or_else(|_| panic!("imgcat thread"));
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    assert_eq!(sim.handle.stats().throttled, 0);
+}
+
+#[test]
 fn wait_sees_an_image_appear_mid_wait() {
     let catalog = sim::catalog(huawei::IMS_ID, N);
     let id = catalog

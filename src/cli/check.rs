@@ -22,10 +22,15 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
         ..ImageQuery::default()
     });
     let mut found = Vec::new();
+    // With --latest: images matched, but none had a creation time to pick by.
+    let mut unpicked = false;
     let outcome = if args.latest {
         let mut summaries = Vec::new();
         let outcome =
             listing::run(plan.jobs, query, Delivery::Summaries(&mut summaries), None).await;
+        unpicked = summaries
+            .iter()
+            .any(|s| s.matches > 0 && s.pick().is_none());
         found = super::list::picks(summaries);
         outcome
     } else {
@@ -80,6 +85,10 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
                 img.id,
                 img.status,
                 args.status.map(|s| s.as_str()).unwrap_or("any")
+            )?,
+            (false, None) if unpicked => writeln!(
+                std::io::stdout(),
+                "not ok: images with {what} exist, but without a creation time there is no --latest pick"
             )?,
             (false, None) => writeln!(std::io::stdout(), "not ok: no image with {what}")?,
         },

@@ -104,7 +104,10 @@ pub async fn run_env(global: &GlobalArgs) -> Result<RunEnv> {
     global.provider_flags.apply(&mut process);
     let creds = SimCredentials::demo();
     let handle = sim::start(
-        sim::SimConfig::new(global.sim_images as usize).credentials(creds.clone()),
+        // One listing of a few regions: their catalogs are built when first asked for.
+        sim::SimConfig::new(global.sim_images as usize)
+            .credentials(creds.clone())
+            .lazy(),
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
     )
     .await

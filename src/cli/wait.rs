@@ -28,9 +28,10 @@ pub async fn run(global: &GlobalArgs, args: &WaitArgs) -> Result<i32> {
     // `--timeout` is the whole wait here; one request keeps its usual limit, or less.
     let mut per_request = global.clone();
     per_request.timeout = Some(total.min(runtime::DEFAULT_REQUEST_TIMEOUT));
+    let plan = runtime::plan(&per_request, &args.target).await?;
+    // The time runs from the first poll (after the set-up: simulator, regions).
     let start = Instant::now();
     let deadline = start + total;
-    let plan = runtime::plan(&per_request, &args.target).await?;
     let query = Arc::new(ImageQuery {
         id: args.id.clone(),
         name: args.name.as_deref().map(NameFilter::parse),

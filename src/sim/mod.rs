@@ -160,6 +160,8 @@ pub struct SimConfig {
     pub no_project: Vec<String>,
     /// Enforce each API's request-rate limit, answering with the API's throttling error.
     pub rate_limits: bool,
+    /// Build the other regions' catalogs at the start (when small enough), not on first use.
+    pub prebuild: bool,
 }
 
 impl SimConfig {
@@ -174,7 +176,14 @@ impl SimConfig {
             appear: Vec::new(),
             no_project: Vec::new(),
             rate_limits: true,
+            prebuild: true,
         }
+    }
+
+    /// Builds the other regions' catalogs on first use only (a quick start for one region).
+    pub fn lazy(mut self) -> Self {
+        self.prebuild = false;
+        self
     }
 
     /// Hides the image `id` until `after` from the start.

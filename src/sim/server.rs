@@ -72,7 +72,11 @@ impl SimState {
         for (id, t) in tasks {
             catalogs.insert(id, t.await.map_err(std::io::Error::other)?);
         }
-        let regional = Self::prebuild(n).await?;
+        let regional = if config.prebuild {
+            Self::prebuild(n).await?
+        } else {
+            HashMap::new()
+        };
         let started = Instant::now();
         let mut appear = Vec::with_capacity(config.appear.len());
         for (id, after) in &config.appear {
