@@ -132,6 +132,7 @@ impl Adapter for Ims {
                 };
                 async move {
                     let url = url?;
+                    self.client.ready().await?;
                     let (next, located) = self
                         .client
                         .http

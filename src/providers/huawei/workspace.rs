@@ -90,6 +90,7 @@ impl Adapter for Workspace {
                 let target = target.clone();
                 let project = project.clone();
                 async move {
+                    self.client.ready().await?;
                     self.client
                         .http
                         .call(

@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use url::Url;
 
-use super::config::TencentCredentials;
 use super::{sdk_json, tc3};
+use crate::credentials::Keys;
 use crate::error::{ApiError, Error, Result, Target};
 use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient};
@@ -41,7 +41,7 @@ pub const PAGE_CAP: u64 = 100;
 #[derive(Debug)]
 pub struct Cvm {
     http: HttpClient,
-    creds: TencentCredentials,
+    creds: Keys,
     endpoint: Url,
 }
 
@@ -133,7 +133,7 @@ struct CvmImage<'a> {
 
 impl Cvm {
     /// An adapter talking to `endpoint` (normally [`DEFAULT_ENDPOINT`]).
-    pub fn new(http: HttpClient, creds: TencentCredentials, endpoint: Url) -> Self {
+    pub fn new(http: HttpClient, creds: Keys, endpoint: Url) -> Self {
         Cvm {
             http,
             creds,
@@ -202,10 +202,11 @@ impl Cvm {
             version: VERSION,
             region,
         };
+        let keys = self.creds.current();
         let creds = tc3::Credentials {
-            secret_id: &self.creds.secret_id,
-            secret_key: self.creds.secret_key.expose(),
-            token: self.creds.token.as_ref().map(|t| t.expose()),
+            secret_id: &keys.id,
+            secret_key: keys.secret.expose(),
+            token: keys.token.as_ref().map(|t| t.expose()),
         };
         let signed = tc3::sign(&req, &action, &creds, Utc::now());
         let mut url = self.endpoint.clone();
@@ -331,6 +332,7 @@ impl Cvm {
             region: "all".into(),
         };
         let body = b"{}".to_vec();
+        self.creds.ready().await?;
         self.http
             .call(
                 &target,
@@ -365,6 +367,7 @@ impl Adapter for Cvm {
                 region: region.to_string(),
             };
             async move {
+                self.creds.ready().await?;
                 self.http
                     .call(
                         &target,
