@@ -33,6 +33,8 @@ pub struct SimState {
     pub(crate) stats: Stats,
     /// Armed faults.
     pub(crate) faults: FaultState,
+    /// The temporary keys the metadata services handed out.
+    pub(crate) issued: super::metadata::KeyStore,
 }
 
 impl SimState {
@@ -56,6 +58,7 @@ impl SimState {
         Ok(SimState {
             catalogs,
             faults: FaultState::new(&config.faults),
+            issued: super::metadata::KeyStore::new(config.metadata_ttl),
             creds: config.credentials,
             latency: config.latency,
             clock: Clock::start(),
@@ -66,6 +69,11 @@ impl SimState {
     /// The credentials the simulator accepts.
     pub fn creds(&self) -> &SimCredentials {
         &self.creds
+    }
+
+    /// The temporary keys the metadata services handed out.
+    pub fn issued(&self) -> &super::metadata::KeyStore {
+        &self.issued
     }
 
     /// The catalog of provider `id` (empty for an id without one).
