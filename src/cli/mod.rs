@@ -75,7 +75,7 @@ pub struct GlobalArgs {
     /// Retries of a transient failure (429, 5xx, connection errors, rate limits).
     #[arg(long, global = true, value_name = "N", default_value_t = 3)]
     pub retries: u32,
-    /// Never ask the instance metadata services (ECS, CVM) for temporary keys [env:
+    /// Never ask the clouds' instance metadata services for temporary keys [env:
     /// IMGCAT_NO_METADATA=1].
     #[arg(long, global = true)]
     pub no_metadata: bool,
@@ -368,7 +368,7 @@ pub struct SimServeArgs {
     /// Inject a fault (repeatable), e.g. status:503:3 (see README, "Fault injection").
     #[arg(long = "fault", value_name = "KIND[:ARGS]")]
     pub faults: Vec<String>,
-    /// How long the temporary keys of the simulated metadata services (ECS, CVM) stay valid, in
+    /// How long the temporary keys of the simulated instance metadata services stay valid, in
     /// seconds; each asking hands out a new pair (short, to test refresh).
     #[arg(long, value_name = "SECS", default_value_t = 3600,
           value_parser = clap::value_parser!(u64).range(1..))]

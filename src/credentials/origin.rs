@@ -47,8 +47,8 @@ mod tests {
         };
         assert_eq!(p.to_string(), "profile ci (/h/.config/imgcat/config.toml)");
         assert_eq!(
-            Origin::File(PathBuf::from("/h/.huaweicloud/credentials")).to_string(),
-            "file /h/.huaweicloud/credentials"
+            Origin::File(PathBuf::from("/h/.cloud/credentials")).to_string(),
+            "file /h/.cloud/credentials"
         );
         assert_eq!(
             Origin::Metadata("http://169.254.169.254".into()).to_string(),

@@ -316,4 +316,80 @@ mod tests {
             assert!(err.contains(want), "{body}: {err}");
         }
     }
+
+    /// The simulator on loopback, its keys living `ttl`.
+    fn sim(rt: &tokio::runtime::Runtime, ttl: Duration) -> (crate::sim::SimHandle, Url) {
+        let config = crate::sim::SimConfig::new(1)
+            .credentials(crate::sim::SimCredentials::demo())
+            .metadata_ttl(ttl);
+        let handle = rt
+            .block_on(crate::sim::start(config, ([127, 0, 0, 1], 0).into()))
+            .unwrap_or_else(|e| panic!("sim: {e}"));
+        let url = Url::parse(&handle.base_url()).unwrap_or_else(|e| panic!("{e}"));
+        (handle, url)
+    }
+
+    fn rt() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap_or_else(|e| panic!("runtime: {e}"))
+    }
+
+    #[test]
+    fn the_metadata_service_hands_out_new_keys_and_the_chain_refreshes_them() {
+        let rt = rt();
+        let (_sim, base) = sim(&rt, Duration::from_secs(2));
+        let client = MetadataClient::new(Duration::from_secs(3));
+        let a = rt
+            .block_on(CVM_ROLE.fetch(&client, &base))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let b = rt
+            .block_on(CVM_ROLE.fetch(&client, &base))
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(a.keys.id, b.keys.id, "each asking: a new pair");
+        assert_ne!(a.keys.token, b.keys.token);
+        assert!(a.keys.token.is_some());
+        assert!(a.expires_at > chrono::Utc::now());
+        // Through the chain: the group's keys, held by a refresher that renews them once past
+        // half their (short) life.
+        let mut env = Env::from_pairs([(METADATA_ENDPOINT, base.as_str())]);
+        let resolved = rt
+            .block_on(crate::credentials::resolve(
+                &mut env,
+                &[&super::super::config::CREDENTIALS],
+                true,
+            ))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let r = resolved
+            .refresher("tencent")
+            .unwrap_or_else(|| panic!("metadata keys"));
+        let first = r.current();
+        assert_eq!(env.get(CVM_ROLE.vars().id), Some(first.id.as_str()));
+        let same = rt.block_on(r.fresh()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(same.id, first.id, "fresh keys are kept");
+        std::thread::sleep(Duration::from_millis(1600));
+        let renewed = rt.block_on(r.fresh()).unwrap_or_else(|e| panic!("{e}"));
+        assert_ne!(renewed.id, first.id, "renewed before they expire");
+        assert_ne!(renewed.token, first.token);
+    }
+
+    #[test]
+    fn no_service_is_unreachable() {
+        let rt = rt();
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
+        let base = Url::parse(&format!(
+            "http://{}",
+            closed.local_addr().unwrap_or_else(|e| panic!("{e}"))
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        drop(closed);
+        let got =
+            rt.block_on(CVM_ROLE.fetch(&MetadataClient::new(Duration::from_millis(300)), &base));
+        assert!(
+            matches!(got, Err(MetadataError::Unreachable { .. })),
+            "{got:?}"
+        );
+    }
 }
