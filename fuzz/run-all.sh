@@ -8,8 +8,8 @@ secs=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(ims_page workspace_page cph_answer tencent_answer zenlayer_answer huawei_error
-           huawei_sign tencent_sign zenlayer_verify)
+  targets=(ims_page workspace_page cph_answer cvm_answer tencent_answer zenlayer_answer
+           huawei_error huawei_sign tc3_verify tencent_sign zenlayer_verify)
 fi
 export RUSTC_BOOTSTRAP=1
 status=0

@@ -43,6 +43,8 @@ PINNED = [
     "huaweicloudsdkcph==3.1.219",
     "qcloudapi-sdk-python==2.0.15",
     "zenlayercloud-sdk-python==2.0.77",
+    "tencentcloud-sdk-python-common==3.1.195",
+    "tencentcloud-sdk-python-cvm==3.1.178",
 ]
 
 HUAWEI_REGION = "cn-north-4"
@@ -227,6 +229,41 @@ def sdk_tencent_legacy(endpoint, trace, method=None, sign_method=None, key=None)
 
 
 # ---------------------------------------------------------------------------------------------
+# Tencent API 3.0 (tencentcloud-sdk-python-cvm 3.1.178)
+# ---------------------------------------------------------------------------------------------
+def sdk_tencent(endpoint, trace, key=None, token=None):
+    from tencentcloud.common.credential import Credential
+    from tencentcloud.common.profile.client_profile import ClientProfile
+    from tencentcloud.common.profile.http_profile import HttpProfile
+    from tencentcloud.cvm.v20170312 import cvm_client, models
+
+    parts = urlsplit(endpoint)
+    http = HttpProfile(endpoint=parts.netloc, protocol=parts.scheme, reqTimeout=60)
+    if hasattr(http, "scheme"):
+        http.scheme = parts.scheme
+    cred = Credential(os.environ["TENCENTCLOUD_SECRET_ID"],
+                      key if key is not None else os.environ["TENCENTCLOUD_SECRET_KEY"], token)
+    client = cvm_client.CvmClient(cred, TENCENT_REGION, ClientProfile(httpProfile=http))
+    ids, offset, total = [], 0, None
+    for page in range(MAX_PAGES):
+        req = models.DescribeImagesRequest()
+        req.Offset = offset
+        req.Limit = 100
+        resp = client.DescribeImages(req)
+        images = resp.ImageSet or []
+        total = resp.TotalCount
+        ids += [i.ImageId for i in images]
+        trace.append("POST / X-TC-Action: DescribeImages Offset=%d Limit=100 -> %d images,"
+                     " TotalCount=%s" % (offset, len(images), total))
+        offset += len(images)
+        if not images or (total is not None and offset >= total):
+            if total is not None and len(ids) != total:
+                raise CheckError("Tencent 3.0: %d images listed, TotalCount %d" % (len(ids), total))
+            return ids, page + 1
+    raise CheckError("Tencent 3.0: more than %d pages" % MAX_PAGES)
+
+
+# ---------------------------------------------------------------------------------------------
 # Zenlayer (zenlayercloud-sdk-python 2.0.77)
 # ---------------------------------------------------------------------------------------------
 def sdk_zenlayer(endpoint, trace, password=None):
@@ -276,6 +313,7 @@ ROWS = [
     ("huawei-ims", "huawei-ims", HUAWEI_REGION, sdk_huawei_ims, None, True),
     ("huawei-workspace", "huawei-workspace", HUAWEI_REGION, sdk_huawei_workspace, None, True),
     ("huawei-cph", "huawei-cph", HUAWEI_REGION, sdk_huawei_cph, None, True),
+    ("tencent", "tencent", TENCENT_REGION, sdk_tencent, None, True),
     ("tencent-legacy", "tencent-legacy", TENCENT_REGION, sdk_tencent_legacy, None, True),
     ("zenlayer", "zenlayer", ZENLAYER_ZONE, sdk_zenlayer, None, True),
     ("huawei-ims, IAM project discovery", "huawei-ims", HUAWEI_REGION,
@@ -303,11 +341,16 @@ def neg_tencent(endpoint):
     sdk_tencent_legacy(endpoint, [], key=WRONG)
 
 
+def neg_tencent_api3(endpoint):
+    sdk_tencent(endpoint, [], key=WRONG)
+
+
 def neg_zenlayer(endpoint):
     sdk_zenlayer(endpoint, [], password=WRONG)
 
 
-NEGATIVE = [("huawei (IMS)", neg_huawei), ("tencent-legacy", neg_tencent),
+NEGATIVE = [("huawei (IMS)", neg_huawei), ("tencent", neg_tencent_api3),
+            ("tencent-legacy", neg_tencent),
             ("zenlayer", neg_zenlayer)]
 
 

@@ -8,7 +8,7 @@
 #    SDKs (same versions as scripts/gen_vectors.py);
 # 2. builds imgcat (release) and starts `imgcat sim serve --port P --images N` (CROSSCHECK_IMAGES,
 #    default 2600) on a free port, with fixed test credentials in the SDKs' environment variables;
-# 3. runs scripts/sdk_crosscheck.py: every image of the five APIs listed with each official SDK,
+# 3. runs scripts/sdk_crosscheck.py: every image of the six APIs listed with each official SDK,
 #    then with `imgcat list`, id sets compared; a table on stdout;
 # 4. stops the simulator on exit. Exit status 1 when an SDK call failed or a set differs.
 set -euo pipefail
@@ -24,6 +24,8 @@ PINNED=(
   huaweicloudsdkcph==3.1.219
   qcloudapi-sdk-python==2.0.15
   zenlayercloud-sdk-python==2.0.77
+  tencentcloud-sdk-python-common==3.1.195
+  tencentcloud-sdk-python-cvm==3.1.178
 )
 
 # --- 1. venv with the official SDKs -------------------------------------------------------

@@ -27,6 +27,11 @@ pub mod exit {
     pub const NETWORK: i32 = 6;
     /// Several targets: some succeeded and were printed, some failed.
     pub const PARTIAL: i32 = 7;
+    /// An internal failure of imgcat itself (a task that panicked, a closed semaphore): a bug to
+    /// report, not a problem with the configuration or the provider.
+    pub const INTERNAL: i32 = 8;
+    /// `wait`: the time was up before the image had the status.
+    pub const WAIT_TIMEOUT: i32 = 9;
 }
 
 /// Where an error happened: a provider and, when known, a region.
@@ -58,6 +63,36 @@ impl fmt::Display for Target {
     }
 }
 
+/// What a provider's error means, decided by its adapter from the provider's own codes (and the
+/// HTTP status), never from message text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The credentials or the signature were rejected (exit 4, with the credential variables).
+    Auth,
+    /// Rate limited: retried with backoff (and `Retry-After`), then exit 5.
+    Throttled,
+    /// A passing failure of the provider (5xx, internal errors): retried, then exit 5.
+    Transient,
+    /// The request was refused as wrong (bad parameter, unknown region): not retried, exit 5.
+    BadRequest,
+    /// Anything else the provider answered: not retried, exit 5.
+    Other,
+}
+
+impl ErrorKind {
+    /// The kind an HTTP status alone says: 401/403 auth, 429 throttled, 500/502/503/504
+    /// transient, other 4xx bad request. Adapters fall back to it for codes they do not know.
+    pub fn from_status(status: u16) -> ErrorKind {
+        match status {
+            401 | 403 => ErrorKind::Auth,
+            429 => ErrorKind::Throttled,
+            500 | 502 | 503 | 504 => ErrorKind::Transient,
+            400..=499 => ErrorKind::BadRequest,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
 /// An error answer from a provider, with everything a user needs to report it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -73,6 +108,8 @@ pub struct ApiError {
     pub request_id: Option<String>,
     /// The server asked to wait this long (`Retry-After`).
     pub retry_after: Option<Duration>,
+    /// What it means (set by the adapter from the provider's codes).
+    pub kind: ErrorKind,
 }
 
 /// Every error imgcat reports.
@@ -100,6 +137,9 @@ pub enum Error {
         detail: String,
         /// The first bytes of the body.
         body_start: String,
+        /// The body ended before the JSON did (an answer cut short that still looked whole to
+        /// HTTP): worth another try, unlike any other unreadable answer.
+        truncated: bool,
     },
     /// The listing is known to be incomplete or inconsistent (paging loop, short pages, ...).
     #[error("{target}: listing is incomplete: {detail}")]
@@ -137,6 +177,14 @@ pub enum Error {
     /// Writing the output failed.
     #[error("cannot write output: {0}")]
     Output(#[source] std::io::Error),
+    /// imgcat itself failed (a decoding task panicked, a semaphore closed): a bug.
+    #[error("{context}: internal error: {detail} (a bug in imgcat; please report it)")]
+    Internal {
+        /// Where (a target, or what imgcat was doing).
+        context: String,
+        /// What failed.
+        detail: String,
+    },
 }
 
 /// `s` with control characters (newlines, terminal escapes) escaped: what a provider sends
@@ -177,7 +225,7 @@ fn fmt_api(e: &ApiError) -> String {
         printable(e.message.trim()),
         fmt_rid(&e.request_id)
     );
-    if is_auth_status(e) {
+    if e.kind == ErrorKind::Auth {
         s.push_str(&format!(
             "; check the credentials ({})",
             crate::config::credential_vars(e.target.provider)
@@ -186,53 +234,48 @@ fn fmt_api(e: &ApiError) -> String {
     s
 }
 
-fn is_auth_status(e: &ApiError) -> bool {
-    e.status == 401
-        || e.status == 403
-        || e.code.as_deref().is_some_and(|c| {
-            c.starts_with("AuthFailure")
-                || c.starts_with("APIGW.03")
-                || c == "SIGNATURE_FAILURE"
-                || c.starts_with("AUTH")
-                || c.starts_with("INVALID_ACCESS_KEY")
-        })
-}
-
 impl Error {
     /// The exit code this error maps to.
     pub fn exit_code(&self) -> i32 {
         match self {
             Error::Usage(_) => exit::USAGE,
             Error::Config(_) => exit::CONFIG,
-            Error::Api(e) if is_auth_status(e) => exit::AUTH,
+            Error::Api(e) if e.kind == ErrorKind::Auth => exit::AUTH,
             Error::Api(_)
             | Error::Malformed { .. }
             | Error::Incomplete { .. }
             | Error::Redirect { .. } => exit::API,
             Error::Network { .. } => exit::NETWORK,
             Error::Output(_) => exit::API,
+            Error::Internal { .. } => exit::INTERNAL,
         }
     }
 
-    /// A transient failure worth retrying: connection errors, timeouts, bodies cut short,
-    /// HTTP 429/500/502/503/504, and the providers' own rate-limit / internal error codes.
+    /// A transient failure worth retrying: connection errors, timeouts, bodies cut short or
+    /// ending before their JSON does, and provider errors their adapter calls throttled or
+    /// transient ([`ErrorKind`]).
     pub fn is_transient(&self) -> bool {
         match self {
             Error::Network { .. } => true,
+            Error::Api(e) => matches!(e.kind, ErrorKind::Throttled | ErrorKind::Transient),
+            Error::Malformed { truncated, .. } => *truncated,
+            _ => false,
+        }
+    }
+
+    /// The provider refused the request for its rate limit (HTTP 429, or its own throttling
+    /// code): the API's per-second budget is spent, so a retry waits for the next second.
+    pub fn is_throttled(&self) -> bool {
+        match self {
             Error::Api(e) => {
-                matches!(e.status, 429 | 500 | 502 | 503 | 504)
+                e.status == 429
                     || e.code.as_deref().is_some_and(|c| {
-                        matches!(
-                            c,
-                            "RequestLimitExceeded"
-                                | "InternalError"
-                                | "REQUEST_LIMIT_EXCEEDED"
-                                | "InternalError.UnknownError"
-                        ) || c.starts_with("RequestLimitExceeded.")
+                        c == "REQUEST_LIMIT_EXCEEDED"
+                            || c == "APIGW.0308"
+                            || c == "RequestLimitExceeded"
+                            || c.starts_with("RequestLimitExceeded.")
                     })
             }
-            // A truncated body surfaces as unreadable JSON: worth one more try.
-            Error::Malformed { detail, .. } => detail.contains("EOF"),
             _ => false,
         }
     }
@@ -274,6 +317,32 @@ impl Error {
             request_id: None,
             detail,
             body_start: String::new(),
+            truncated: false,
+        }
+    }
+
+    /// An [`Error::Malformed`] quoting the answer it is about.
+    pub fn malformed_answer(
+        target: &Target,
+        answer: &crate::http::Answer,
+        request_id: Option<String>,
+        detail: String,
+    ) -> Self {
+        Error::Malformed {
+            target: target.clone(),
+            status: answer.status,
+            request_id,
+            detail,
+            body_start: answer.body_start(),
+            truncated: false,
+        }
+    }
+
+    /// An [`Error::Internal`].
+    pub fn internal(context: impl std::fmt::Display, detail: impl std::fmt::Display) -> Self {
+        Error::Internal {
+            context: context.to_string(),
+            detail: detail.to_string(),
         }
     }
 }

@@ -63,6 +63,72 @@ pub enum Delivery<'s> {
     },
     /// Collect every image (for sorting, `show`, `check`).
     Collect(&'s mut Vec<Image>),
+    /// One [`Summary`] per target, in target order, failed targets included: the number of
+    /// matches and the newest one, without keeping the others (for `--latest` and `where`).
+    Summaries(&'s mut Vec<Summary>),
+}
+
+/// What one target's matching images come to.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    /// The provider and region.
+    pub target: Target,
+    /// Images that matched.
+    pub matches: usize,
+    /// Of those, images without a creation time.
+    pub undated: usize,
+    /// The newest match with a creation time; of two as new, the one with the greater id
+    /// (compared as text, byte by byte).
+    pub newest: Option<Image>,
+    /// Why the target failed (it is also in [`Outcome::failures`]).
+    pub error: Option<String>,
+}
+
+impl Summary {
+    fn new(target: Target) -> Self {
+        Summary {
+            target,
+            matches: 0,
+            undated: 0,
+            newest: None,
+            error: None,
+        }
+    }
+
+    /// Counts `img`, and keeps it when it is the newest so far.
+    pub fn add(&mut self, img: Image) {
+        self.matches += 1;
+        let Some(created) = img.created_at else {
+            self.undated += 1;
+            return;
+        };
+        let newer = self.newest.as_ref().is_none_or(|best| {
+            (created, img.id.as_str()) > (best.created_at.unwrap_or(created), best.id.as_str())
+        });
+        if newer {
+            self.newest = Some(img);
+        }
+    }
+
+    /// The `--latest` pick: the newest match, when every match has a creation time; no pick
+    /// (not a guess) when some have none, or nothing matched.
+    pub fn pick(&self) -> Option<&Image> {
+        if self.undated > 0 {
+            None
+        } else {
+            self.newest.as_ref()
+        }
+    }
+
+    /// Why there is no pick although images matched: the warning `--latest` prints.
+    pub fn no_pick_reason(&self) -> Option<String> {
+        (self.error.is_none() && self.undated > 0).then(|| {
+            format!(
+                "{}: no --latest pick: {} of the {} matching images have no creation time (the API gives none)",
+                self.target, self.undated, self.matches
+            )
+        })
+    }
 }
 
 /// What a target's task hands to the writer.
@@ -71,6 +137,8 @@ enum Batch {
     Images(Vec<Image>),
     /// Images already encoded by the sink's encoder, waiting in the target's spool.
     Encoded(spool::Chunk),
+    /// The target's summary, once it is complete.
+    Summary(Box<Summary>),
 }
 
 /// Lists every job concurrently and delivers the images in job order.
@@ -89,6 +157,7 @@ pub async fn run(
         Delivery::Stream { sink, limit: None } => sink.encoder(),
         _ => None,
     };
+    let summarize = matches!(delivery, Delivery::Summaries(_));
     let budget = spool::Budget::default();
     let mut receivers = Vec::with_capacity(jobs.len());
     let mut tasks = Vec::with_capacity(jobs.len());
@@ -98,7 +167,9 @@ pub async fn run(
         let query = query.clone();
         let encoder = encoder.clone();
         let target = job.target();
-        tasks.push(tokio::spawn(produce(job, query, encoder, spool, tx)));
+        tasks.push(tokio::spawn(produce(
+            job, query, encoder, summarize, spool, tx,
+        )));
         receivers.push((rx, reader, target));
     }
 
@@ -109,6 +180,11 @@ pub async fn run(
         while let Some(batch) = rx.recv().await {
             let written = match batch {
                 Err(e) => {
+                    if let Delivery::Summaries(all) = &mut delivery {
+                        let mut failed = Summary::new(target.clone());
+                        failed.error = Some(e.to_string());
+                        all.push(failed);
+                    }
                     outcome.failures.push(e);
                     failed = true;
                     break;
@@ -163,10 +239,12 @@ async fn produce(
     job: Job,
     query: Arc<ImageQuery>,
     encoder: Option<Arc<dyn Encoder>>,
+    summarize: bool,
     mut spool: spool::Spool,
     tx: mpsc::UnboundedSender<Result<Batch, Error>>,
 ) {
     let target = job.target();
+    let mut summary = summarize.then(|| Summary::new(target.clone()));
     let pages = job.adapter.list(&job.region, &query);
     let mut prepared = pages
         .map(|page| {
@@ -182,23 +260,30 @@ async fn produce(
                         Ok(Prepared::Encoded(buf, images.len()))
                     })
                     .await
-                    .map_err(|e| Error::Incomplete {
-                        target,
-                        detail: format!("encoding a page failed: {e}"),
-                    })?,
+                    .map_err(|e| Error::internal(target, format!("encoding a page failed: {e}")))?,
                 }
             }
         })
         .buffered(PAGES_IN_PREPARATION);
     while let Some(result) = prepared.next().await {
+        let result = match (summary.as_mut(), result) {
+            (Some(sum), Ok(Prepared::Images(images))) => {
+                images.into_iter().for_each(|img| sum.add(img));
+                continue;
+            }
+            (_, other) => other,
+        };
         let batch = result.and_then(|p| match p {
             Prepared::Images(images) => Ok(Batch::Images(images)),
             Prepared::Encoded(buf, count) => Ok(Batch::Encoded(spool.put(buf, count)?)),
         });
         let failed = batch.is_err();
         if tx.send(batch).is_err() || failed {
-            break;
+            return;
         }
+    }
+    if let Some(sum) = summary {
+        let _ = tx.send(Ok(Batch::Summary(Box::new(sum))));
     }
 }
 
@@ -243,8 +328,14 @@ fn deliver(
             }
             Ok(count)
         }
-        (Delivery::Collect(_), Batch::Encoded(_)) => {
-            Err(std::io::Error::other("encoded batch while collecting"))
+        (Delivery::Summaries(all), Batch::Summary(sum)) => {
+            all.push(*sum);
+            Ok(0)
         }
+        (Delivery::Collect(_) | Delivery::Summaries(_), Batch::Encoded(_))
+        | (Delivery::Summaries(_), Batch::Images(_))
+        | (Delivery::Collect(_) | Delivery::Stream { .. }, Batch::Summary(_)) => Err(
+            std::io::Error::other("a batch of the wrong kind for the delivery"),
+        ),
     }
 }

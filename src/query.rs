@@ -91,6 +91,10 @@ pub struct ImageQuery {
     pub created_before: Option<DateTime<Utc>>,
     /// Image id.
     pub id: Option<String>,
+    /// OS version and its sub-versions ([`OsVersion`]).
+    pub os_version: Option<OsVersion>,
+    /// Keep images the provider marks deprecated (left out by default).
+    pub include_deprecated: bool,
 }
 
 impl ImageQuery {
@@ -112,6 +116,54 @@ impl ImageQuery {
                 .created_before
                 .is_none_or(|t| img.created_at.is_some_and(|c| c < t))
             && self.id.as_deref().is_none_or(|id| img.id == id)
+            && self
+                .os_version
+                .as_ref()
+                .is_none_or(|v| img.os_version.as_deref().is_some_and(|x| v.matches(x)))
+            && (self.include_deprecated || img.deprecated != Some(true))
+    }
+}
+
+/// An `--os-version` filter: the normalized version (`22.04`, `7.9`, `2019`, `12sp3`) and its
+/// sub-versions. `22.04` takes `22.04` and `22.04.3`, not `22.040` nor `22.4`; `12` takes `12`,
+/// `12.5` and `12sp3` (a service pack of 12); `2012` takes `2012r2`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OsVersion(String);
+
+impl OsVersion {
+    /// Normalizes what a user typed as imgcat normalizes versions: lower case, no spaces, no
+    /// leading `v` (`"12 SP3"` -> `12sp3`, `"V10"` -> `10`).
+    pub fn parse(s: &str) -> Result<Self, String> {
+        let mut v: String = s
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if v.starts_with('v') && v[1..].starts_with(|c: char| c.is_ascii_digit()) {
+            v.remove(0);
+        }
+        if v.is_empty() || !v.starts_with(|c: char| c.is_ascii_digit()) {
+            return Err(format!(
+                "--os-version: '{s}' is not a version (expected e.g. 22.04, 7.9, 2019)"
+            ));
+        }
+        Ok(OsVersion(v))
+    }
+
+    /// The normalized version.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether an image's normalized version is this version or one of its sub-versions: equal,
+    /// or longer and going on with something other than a digit (`.3`, `sp1`, `r2`).
+    pub fn matches(&self, version: &str) -> bool {
+        let v = version.to_ascii_lowercase();
+        match v.strip_prefix(self.0.as_str()) {
+            Some("") => true,
+            Some(rest) => !rest.starts_with(|c: char| c.is_ascii_digit()),
+            None => false,
+        }
     }
 }
 
@@ -140,6 +192,48 @@ mod tests {
         assert!(glob.exact().is_none());
         assert!(glob.matches("Ubuntu 22.04 LTS"));
         assert!(!glob.matches("Debian 12"));
+    }
+
+    #[test]
+    fn os_version_takes_sub_versions_not_longer_numbers() {
+        let v = OsVersion::parse("22.04").unwrap_or_else(|e| panic!("{e}"));
+        assert!(v.matches("22.04"));
+        assert!(v.matches("22.04.3"));
+        assert!(!v.matches("22.040"));
+        assert!(!v.matches("22.4"));
+        assert!(!v.matches("2.04"));
+        let sp = OsVersion::parse("12").unwrap_or_else(|e| panic!("{e}"));
+        assert!(sp.matches("12sp3") && sp.matches("12.5") && !sp.matches("120"));
+        let typed = OsVersion::parse(" 12 SP3").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(typed.as_str(), "12sp3");
+        assert_eq!(OsVersion::parse("V10").map(|v| v.0), Ok("10".to_string()));
+        assert!(OsVersion::parse("ubuntu").is_err());
+        assert!(OsVersion::parse("").is_err());
+    }
+
+    #[test]
+    fn deprecated_images_only_when_asked_and_unknown_counts_as_not() {
+        let mut i = img("a");
+        let mut q = ImageQuery::default();
+        assert!(q.matches(&i), "null: the API does not say");
+        i.deprecated = Some(false);
+        assert!(q.matches(&i));
+        i.deprecated = Some(true);
+        assert!(!q.matches(&i));
+        q.include_deprecated = true;
+        assert!(q.matches(&i));
+    }
+
+    #[test]
+    fn an_image_without_a_version_never_matches_a_version() {
+        let q = ImageQuery {
+            os_version: OsVersion::parse("7").ok(),
+            ..Default::default()
+        };
+        let mut i = img("a");
+        assert!(!q.matches(&i));
+        i.os_version = Some("7.9".into());
+        assert!(q.matches(&i));
     }
 
     #[test]

@@ -115,6 +115,8 @@ fn list(env: &[(String, String)], p: ProviderId, extra: &[&str]) -> Output {
         p.provider().sim_region(),
         "--output",
         "json",
+        // The whole catalog: deprecated images too.
+        "--include-deprecated",
     ];
     args.extend_from_slice(extra);
     imgcat(env, args)

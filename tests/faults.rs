@@ -34,7 +34,13 @@ fn run(sim: &Sim, p: ProviderId, extra: &[&str]) -> Run {
         .envs(sim.env(p, Auth::Keys))
         .args(["--timeout", "2", "--retries", "3"])
         .args(["list", "--provider", p.as_str(), "--region", region(p)])
-        .args(["--endpoint", &sim.url(), "--output", "ndjson"])
+        .args([
+            "--endpoint",
+            &sim.url(),
+            "--output",
+            "ndjson",
+            "--include-deprecated",
+        ])
         .args(extra)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());

@@ -248,7 +248,20 @@ fn zenlayer_region_all_covers_every_zone_from_describe_zones() {
     let images: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap_or_default();
     let zones: BTreeSet<&str> = images.iter().map(|i| s(i, "region")).collect();
     assert!(zones.len() > 1 && zones.contains("FRA-A"), "{zones:?}");
-    assert_eq!(images.len(), zones.len() * 50, "every zone's whole catalog");
+    let want: usize = zones.iter().map(|z| sim::catalog_in(p, z, 50).len()).sum();
+    assert_eq!(images.len(), want, "every zone's whole catalog");
+    for z in &zones {
+        let listed: BTreeSet<String> = images
+            .iter()
+            .filter(|i| s(i, "region") == *z)
+            .map(|i| s(i, "id").to_string())
+            .collect();
+        let catalog: BTreeSet<String> = sim::catalog_in(p, z, 50)
+            .iter()
+            .map(|v| s(v, raw_id(p)).to_string())
+            .collect();
+        assert_eq!(listed, catalog, "{z}: its own catalog");
+    }
     let unknown = common::imgcat(&env, ["list", "-p", "zenlayer", "--region", "XXX-Q"]);
     assert_eq!(unknown.status.code(), Some(5), "{}", stderr(&unknown));
     assert!(

@@ -467,6 +467,10 @@ fn debug_of_configuration_holds_no_secret() {
     }
 }
 
+/// A source case: its label, the provider listed, and the credentials file it writes (path
+/// under `HOME`, text), or `None` for instance metadata.
+type SourceCase = (&'static str, ProviderId, Option<(&'static str, String)>);
+
 /// The sources beyond the environment: each SDK credentials file and each instance metadata
 /// service, at `-vv` and `--debug` through the recorder (metadata requests included), and in
 /// `config show` (table and JSON). No configured secret, no temporary secret or token the
@@ -495,7 +499,7 @@ fn no_secret_from_credentials_files_or_metadata_in_logs_or_config_show() {
         r#"{{"default":{{"token":"{}"}}}}"#,
         get("ZENLAYERCLOUD_TOKEN")
     );
-    let cases: Vec<(&str, ProviderId, Option<(&str, String)>)> = vec![
+    let cases: Vec<SourceCase> = vec![
         (
             "huawei SDK file",
             huawei::IMS_ID,

@@ -11,7 +11,7 @@ use std::net::TcpListener;
 use std::thread;
 
 use common::{Auth, Sim, imgcat, list_json, stderr};
-use imgcat::providers::tencent::{self, cvm_catalog, legacy_regions};
+use imgcat::providers::tencent::{self, legacy_regions};
 use imgcat::sim::{self, SimConfig, SimCredentials};
 use serde_json::Value;
 
@@ -28,12 +28,7 @@ fn sim_with_token() -> Sim {
 
 /// The simulator's catalog objects for region number `index` of its region list.
 fn catalog_in(index: usize) -> Vec<Value> {
-    sim::catalog(tencent::cvm::ID, N)
-        .into_iter()
-        .enumerate()
-        .filter(|(i, _)| cvm_catalog::in_region(*i, index))
-        .map(|(_, v)| v)
-        .collect()
+    sim::catalog_in(tencent::cvm::ID, legacy_regions::REGIONS[index], N)
 }
 
 fn field<'a>(v: &'a Value, k: &str) -> &'a str {
@@ -58,7 +53,8 @@ fn the_whole_catalog_exactly_once_with_keys_and_with_a_session_token() {
             env.iter().any(|(k, _)| k == tencent::config::SESSION_TOKEN),
             mode == Auth::Temporary
         );
-        let (images, out) = list_json(&sim, tencent::cvm::ID, mode, &[]);
+        // The whole catalog: deprecated images too (left out by default).
+        let (images, out) = list_json(&sim, tencent::cvm::ID, mode, &["--include-deprecated"]);
         assert_eq!(out.status.code(), Some(0), "{mode:?}: {}", stderr(&out));
         let got = ids(&images);
         let set: BTreeSet<String> = got.iter().cloned().collect();
@@ -80,7 +76,12 @@ fn visibility_and_names_with_spaces_and_non_ascii_are_exact() {
     let sim = Sim::with_images(N);
     let cat = catalog_in(0);
     for (vis, image_type) in [("public", "PUBLIC_IMAGE"), ("private", "PRIVATE_IMAGE")] {
-        let (images, out) = list_json(&sim, tencent::cvm::ID, Auth::Keys, &["--visibility", vis]);
+        let (images, out) = list_json(
+            &sim,
+            tencent::cvm::ID,
+            Auth::Keys,
+            &["--visibility", vis, "--include-deprecated"],
+        );
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
         let want: BTreeSet<&str> = cat
             .iter()
@@ -126,6 +127,7 @@ fn region_all_covers_every_region_describe_regions_lists_once() {
             "tencent",
             "-r",
             "all",
+            "--include-deprecated",
             "--endpoint",
             &sim.url(),
             "-o",
@@ -146,12 +148,11 @@ fn region_all_covers_every_region_describe_regions_lists_once() {
     let listed: BTreeSet<&str> = legacy_regions::REGIONS.iter().copied().collect();
     assert_eq!(regions, listed);
     for (index, region) in legacy_regions::REGIONS.iter().enumerate() {
-        let want: Vec<String> = sim::catalog(tencent::cvm::ID, 300)
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| cvm_catalog::in_region(*i, index))
-            .map(|(_, v)| field(v, "ImageId").to_string())
-            .collect();
+        let want: Vec<String> =
+            sim::catalog_in(tencent::cvm::ID, legacy_regions::REGIONS[index], 300)
+                .iter()
+                .map(|v| field(v, "ImageId").to_string())
+                .collect();
         assert_eq!(
             by_region[*region], want,
             "{region}: its images, once, in order"

@@ -151,6 +151,10 @@ pub const TENCENT_FIELDS: &[&str] = &[
     "ImageCreateTime",
     "CreatedTime",
     "ImageDescription",
+    "Architecture",
+    "ImageDeprecated",
+    "ImageCreator",
+    "ImageSource",
 ];
 
 /// Zenlayer `dataSet` fields.

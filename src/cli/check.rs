@@ -1,6 +1,7 @@
 //! `imgcat check`: for CI. Exit 0 when a matching image exists (with the status asked for),
 //! 1 when not, other codes for errors. One short line on stdout, or JSON.
 
+use std::io::Write;
 use std::sync::Arc;
 
 use super::runtime;
@@ -15,10 +16,21 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
     let query = Arc::new(ImageQuery {
         id: args.id.clone(),
         name: args.name.as_deref().map(NameFilter::parse),
+        os_version: args.os_version.clone(),
+        // An image named by its id is looked for even when deprecated.
+        include_deprecated: args.include_deprecated || args.id.is_some(),
         ..ImageQuery::default()
     });
     let mut found = Vec::new();
-    let outcome = listing::run(plan.jobs, query, Delivery::Collect(&mut found), None).await;
+    let outcome = if args.latest {
+        let mut summaries = Vec::new();
+        let outcome =
+            listing::run(plan.jobs, query, Delivery::Summaries(&mut summaries), None).await;
+        found = super::list::picks(summaries);
+        outcome
+    } else {
+        listing::run(plan.jobs, query, Delivery::Collect(&mut found), None).await
+    };
     if !outcome.failures.is_empty() {
         // An error is not "not found": a CI job must see the difference.
         return Ok(super::list::report(&outcome));
@@ -41,12 +53,13 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
                 "status_required": args.status,
                 "images": with_status,
             });
-            println!("{doc}");
+            writeln!(std::io::stdout(), "{doc}")?;
         }
         CheckFormat::Text => match (ok, found.first()) {
             (true, _) => {
                 let img = with_status[0];
-                println!(
+                writeln!(
+                    std::io::stdout(),
                     "ok: {} {} {} {:?} ({}){}",
                     img.provider,
                     img.region,
@@ -58,16 +71,17 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
                     } else {
                         String::new()
                     }
-                );
+                )?;
             }
-            (false, Some(img)) => println!(
+            (false, Some(img)) => writeln!(
+                std::io::stdout(),
                 "not ok: {what} exists ({} {}) but its status is {}, not {}",
                 img.provider,
                 img.id,
                 img.status,
                 args.status.map(|s| s.as_str()).unwrap_or("any")
-            ),
-            (false, None) => println!("not ok: no image with {what}"),
+            )?,
+            (false, None) => writeln!(std::io::stdout(), "not ok: no image with {what}")?,
         },
     }
     Ok(if ok { exit::OK } else { exit::NOT_FOUND })

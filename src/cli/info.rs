@@ -27,17 +27,23 @@ pub async fn providers(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
         runtime::resolve_chains(global, &mut run, &providers::credential_groups()).await?;
         run.env
     };
-    let rows: Vec<(About, bool)> = REGISTRY
+    let rows: Vec<(About, bool, String)> = REGISTRY
         .iter()
-        .map(|p| (p.about(), global.sim || p.configured(&env)))
+        .map(|p| {
+            let rate = p
+                .rate_limit()
+                .map_or_else(|| "-".to_string(), |r| r.to_string());
+            (p.about(), global.sim || p.configured(&env), rate)
+        })
         .collect();
     let mut out = std::io::stdout().lock();
     match args.output {
         InfoFormat::Json => {
             let docs: Vec<serde_json::Value> = rows
                 .iter()
-                .map(|(a, c)| {
+                .map(|(a, c, rate)| {
                     let mut v = serde_json::to_value(a).unwrap_or_default();
+                    v["rate_limit"] = serde_json::json!(rate);
                     v["credentials_configured"] = serde_json::json!(c);
                     v["credential_variables"] = serde_json::json!(config::credential_vars(a.id));
                     v
@@ -52,15 +58,17 @@ pub async fn providers(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
                 "AUTH",
                 "PAGING",
                 "PUSHED DOWN",
+                "RATE LIMIT",
                 "CREDENTIALS",
             ]);
-            for (a, c) in &rows {
+            for (a, c, rate) in &rows {
                 t.add_row(vec![
                     a.id.as_str(),
                     a.api,
                     a.auth,
                     a.paging,
                     a.pushdown,
+                    rate,
                     if *c { "configured" } else { "not set" },
                 ]);
             }
@@ -92,12 +100,20 @@ pub async fn regions(global: &GlobalArgs, args: &RegionsArgs) -> Result<i32> {
                 };
                 let adapters = providers::build(&[p], &setup)?;
                 match adapters.first() {
-                    Some(a) => a.expand_regions(vec!["all".into()]).await?,
+                    Some(a) => match a.expand_regions(vec!["all".into()]).await {
+                        Ok(list) => list,
+                        // `all` cannot be resolved with this configuration (it says why).
+                        Err(Error::Usage(why)) => {
+                            eprintln!("imgcat: note: {why}; these are the regions imgcat knows");
+                            known()
+                        }
+                        Err(e) => return Err(e),
+                    },
                     None => Vec::new(),
                 }
             } else {
                 eprintln!(
-                    "imgcat: {p} publishes no full region list offline; these are the ones imgcat knows. Set {} to ask {call}",
+                    "imgcat: {p}: the regions imgcat knows offline; with credentials set ({}) this lists what --region all covers ({call})",
                     config::credential_vars(p)
                 );
                 known()
@@ -120,12 +136,12 @@ pub async fn regions(global: &GlobalArgs, args: &RegionsArgs) -> Result<i32> {
 /// `imgcat completions SHELL`.
 pub fn completions(args: &CompletionsArgs) -> Result<i32> {
     let mut cmd = Cli::command();
-    clap_complete::generate(
-        args.shell,
-        &mut cmd,
-        "imgcat",
-        &mut std::io::stdout().lock(),
-    );
+    // Generated into memory first: clap_complete panics on a failed write (`> /dev/full`).
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "imgcat", &mut script);
+    let mut out = std::io::stdout().lock();
+    out.write_all(&script)?;
+    out.flush()?;
     Ok(exit::OK)
 }
 

@@ -7,7 +7,8 @@ use super::progress::Progress;
 use super::runtime::{self, Plan};
 use super::{FilterArgs, GlobalArgs, ListArgs, OutputArgs};
 use crate::error::{Error, Result, exit};
-use crate::listing::{self, Delivery, Outcome};
+use crate::listing::{self, Delivery, Outcome, Summary};
+use crate::model::Image;
 use crate::output::{self, OutputOptions, SortKey};
 use crate::query::{ImageQuery, NameFilter};
 
@@ -26,7 +27,26 @@ pub fn query(args: &FilterArgs) -> ImageQuery {
         created_after: args.created_after,
         created_before: args.created_before,
         id: None,
+        os_version: args.os_version.clone(),
+        include_deprecated: args.include_deprecated,
     }
+}
+
+/// The `--latest` picks of a listing, in target order, with a warning on stderr for each
+/// target whose matches have no creation time.
+pub fn picks(summaries: Vec<Summary>) -> Vec<Image> {
+    let mut out = Vec::new();
+    for s in summaries {
+        if let Some(why) = s.no_pick_reason() {
+            eprintln!("imgcat: warning: {why}");
+        }
+        if s.pick().is_some()
+            && let Some(img) = s.newest
+        {
+            out.push(img);
+        }
+    }
+    out
 }
 
 /// Parses `--sort-by` values.
@@ -61,7 +81,27 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
     let mut sink =
         output::sink(args.output.output, Box::new(out), options).map_err(Error::Usage)?;
     let progress = Progress::start(global, plan.jobs.len());
-    let outcome = if keys.is_empty() {
+    let outcome = if args.latest {
+        let mut summaries = Vec::new();
+        let mut outcome = listing::run(
+            plan.jobs,
+            query,
+            Delivery::Summaries(&mut summaries),
+            Some(&progress as &dyn crate::listing::Observer),
+        )
+        .await;
+        progress.finish();
+        let mut all = picks(summaries);
+        output::sort_images(&mut all, &keys);
+        if let Some(n) = args.output.limit {
+            all.truncate(usize::try_from(n).unwrap_or(usize::MAX));
+        }
+        outcome.printed = all.len() as u64;
+        if let Err(e) = sink.write(&all) {
+            outcome.failures.push(Error::Output(e));
+        }
+        outcome
+    } else if keys.is_empty() {
         listing::run(
             plan.jobs,
             query,

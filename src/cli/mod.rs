@@ -10,6 +10,8 @@ pub mod progress;
 pub mod runtime;
 pub mod show;
 pub mod sim;
+pub mod wait;
+pub mod where_;
 
 use clap::{Args, Parser, Subcommand};
 
@@ -17,7 +19,7 @@ use chrono::{DateTime, Utc};
 
 use crate::model::{Arch, OsType, Status};
 use crate::output::Format;
-use crate::query::VisibilityFilter;
+use crate::query::{OsVersion, VisibilityFilter};
 
 const EXAMPLES: &str = concat!(
     "Examples:\n",
@@ -46,15 +48,16 @@ pub struct GlobalArgs {
     /// demo credentials (no credentials, no network).
     #[arg(long, global = true)]
     pub sim: bool,
-    /// Images per provider in the `--sim` catalog.
+    /// Images per provider in the `--sim` catalog (1 to 100,000).
     #[arg(
         long,
         global = true,
         value_name = "N",
         default_value_t = 40,
-        hide_short_help = true
+        hide_short_help = true,
+        value_parser = clap::value_parser!(u32).range(1..=100_000)
     )]
-    pub sim_images: usize,
+    pub sim_images: u32,
     /// Request logs on stderr: -v method, URL, status, timing and retries; -vv more detail.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -69,11 +72,13 @@ pub struct GlobalArgs {
     /// The profile to read from the config file [env: IMGCAT_PROFILE] (default: `default`).
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
-    /// Timeout of one request, in seconds (body included).
-    #[arg(long, global = true, value_name = "SECS", default_value_t = 30.0)]
-    pub timeout: f64,
-    /// Retries of a transient failure (429, 5xx, connection errors, rate limits).
-    #[arg(long, global = true, value_name = "N", default_value_t = 3)]
+    /// Timeout of one request, body included: seconds, or a duration such as 30s, 2m
+    /// [default: 30]. For `wait`: how long to wait in all [default: 10m].
+    #[arg(long, global = true, value_name = "SECS|DURATION", value_parser = parse_duration)]
+    pub timeout: Option<std::time::Duration>,
+    /// Retries of a transient failure (429, 5xx, connection errors, rate limits), 0 to 20.
+    #[arg(long, global = true, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: u32,
     /// Never ask the clouds' instance metadata services for temporary keys [env:
     /// IMGCAT_NO_METADATA=1].
@@ -95,6 +100,13 @@ pub enum Command {
     /// For CI: exit 0 when a matching image exists (with the status asked for), 1 when not.
     #[command(after_help = CHECK_EXAMPLES)]
     Check(CheckArgs),
+    /// Where a matching image exists: every target (provider x region) with its number of
+    /// matches and the newest one. Exit 0 when every target has a match, 1 when one has none.
+    #[command(after_help = WHERE_EXAMPLES)]
+    Where(WhereArgs),
+    /// Wait until an image exists with a status (default available). Exit 0 then, 9 on timeout.
+    #[command(after_help = WAIT_EXAMPLES)]
+    Wait(WaitArgs),
     /// The providers: API, auth modes, paging, filters pushed down, credentials configured here.
     Providers(FormatArgs),
     /// The regions (or zones) a provider knows.
@@ -123,6 +135,18 @@ const CHECK_EXAMPLES: &str = concat!(
     "Examples:\n",
     "  imgcat check -p zenlayer -r FRA-A --name \"Ubuntu Server 22.04 LTS x86 64-bit\"\n",
     "  imgcat check -p huawei-ims -r cn-north-4 --id 0328c25e-c840-4496-81ac-c4e01b214b1f --status available",
+);
+
+const WHERE_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  imgcat where -p all -r all --os ubuntu --os-version 22.04\n",
+    "  imgcat where -p huawei-ims -r all --name golden-2024-06 -o json",
+);
+
+const WAIT_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  imgcat wait -p huawei-ims -r cn-north-4 --id 0328c25e-c840-4496-81ac-c4e01b214b1f\n",
+    "  imgcat wait -p tencent-legacy -r ap-guangzhou --name golden-2024-06 --timeout 30m --interval 30s",
 );
 
 /// Which providers and regions.
@@ -171,6 +195,12 @@ pub struct FilterArgs {
     /// Created before this time (RFC 3339, or a date YYYY-MM-DD).
     #[arg(long, value_name = "TIME", value_parser = parse_time)]
     pub created_before: Option<DateTime<Utc>>,
+    /// OS version and its sub-versions: 22.04 takes 22.04 and 22.04.3, not 22.040.
+    #[arg(long, value_name = "VERSION", value_parser = OsVersion::parse)]
+    pub os_version: Option<OsVersion>,
+    /// Also images the provider marks deprecated (left out by default where the API marks them).
+    #[arg(long)]
+    pub include_deprecated: bool,
 }
 
 /// How to print.
@@ -206,6 +236,10 @@ pub struct ListArgs {
     /// Output.
     #[command(flatten)]
     pub output: OutputArgs,
+    /// Per provider and region, only the newest matching image by creation time (ties: the
+    /// greater id); a region whose images have no creation time gets a warning and no pick.
+    #[arg(long)]
+    pub latest: bool,
 }
 
 /// `imgcat show`.
@@ -214,8 +248,16 @@ pub struct ShowArgs {
     /// Providers and regions.
     #[command(flatten)]
     pub target: TargetArgs,
-    /// The image id.
-    pub id: String,
+    /// The image id (or --latest and filters instead).
+    #[arg(required_unless_present = "latest")]
+    pub id: Option<String>,
+    /// The newest image matching the filters, by creation time (ties: the greater id); needs a
+    /// single provider and region.
+    #[arg(long, conflicts_with = "id")]
+    pub latest: bool,
+    /// Filters (with --latest).
+    #[command(flatten)]
+    pub filter: FilterArgs,
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = Format::Table)]
     pub output: Format,
@@ -240,6 +282,62 @@ pub struct CheckArgs {
     /// `text` (one short line) or `json`.
     #[arg(long, short = 'o', value_enum, default_value_t = CheckFormat::Text)]
     pub output: CheckFormat,
+    /// Judge only the newest match of each provider and region (by creation time; ties: the
+    /// greater id): with --status, "is the newest one available?".
+    #[arg(long)]
+    pub latest: bool,
+    /// OS version and its sub-versions (22.04 takes 22.04.3).
+    #[arg(long, value_name = "VERSION", value_parser = OsVersion::parse)]
+    pub os_version: Option<OsVersion>,
+    /// Also images the provider marks deprecated (with --name; an --id is always looked for).
+    #[arg(long)]
+    pub include_deprecated: bool,
+}
+
+/// `imgcat where`.
+#[derive(Debug, Args, Clone)]
+pub struct WhereArgs {
+    /// Providers and regions.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// Filters.
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// `table`, `json` (one array) or `ndjson` (one object per target and line).
+    #[arg(long, short = 'o', value_enum, default_value_t = WhereFormat::Table)]
+    pub output: WhereFormat,
+}
+
+/// Output of `where`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WhereFormat {
+    /// A table: provider, region, matches, newest id and name.
+    Table,
+    /// A JSON array, one object per target.
+    Json,
+    /// One JSON object per target and line.
+    Ndjson,
+}
+
+/// `imgcat wait`. Its overall limit is the global `--timeout` (default 10m).
+#[derive(Debug, Args, Clone)]
+#[command(group = clap::ArgGroup::new("what").required(true).args(["id", "name"]))]
+pub struct WaitArgs {
+    /// Providers and regions (every target must have the image).
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// The image id.
+    #[arg(long)]
+    pub id: Option<String>,
+    /// The image name (exact; `*` / `?` glob).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// The status to wait for.
+    #[arg(long, value_name = "STATUS", value_parser = parse_enum::<Status>, default_value = "available")]
+    pub status: Status,
+    /// Time between two polls (seconds, or 30s, 2m, ...).
+    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15s")]
+    pub interval: std::time::Duration,
 }
 
 /// Output of `check`.
@@ -333,6 +431,25 @@ fn parse_enum<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> 
     s.parse()
 }
 
+/// Parses a positive duration: a number of seconds (`30`, `1.5`) or a humantime duration
+/// (`30s`, `15m`, `1h 30m`).
+pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
+    let t = s.trim();
+    let d = match t.parse::<f64>() {
+        Ok(secs) if secs.is_finite() && secs > 0.0 && secs <= 1e9 => {
+            std::time::Duration::from_secs_f64(secs)
+        }
+        Ok(_) => return Err(format!("'{s}' is not a positive number of seconds")),
+        Err(_) => humantime::parse_duration(t).map_err(|e| {
+            format!("'{s}' is not a duration ({e}); use seconds or e.g. 30s, 15m, 1h")
+        })?,
+    };
+    if d.is_zero() {
+        return Err(format!("'{s}' is not a positive duration"));
+    }
+    Ok(d)
+}
+
 /// Parses RFC 3339, or a date (midnight UTC).
 pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
@@ -358,9 +475,9 @@ pub struct SimServeArgs {
     /// Port on 127.0.0.1 (0 picks a free one).
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
-    /// Images per provider catalog.
-    #[arg(long, default_value_t = 300)]
-    pub images: usize,
+    /// Images per provider catalog (1 to 100,000).
+    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub images: u32,
     /// Latency in milliseconds: each answer leaves this long after its request arrived (the
     /// simulator's own work included).
     #[arg(long, default_value_t = 0)]
@@ -373,4 +490,15 @@ pub struct SimServeArgs {
     #[arg(long, value_name = "SECS", default_value_t = 3600,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub metadata_ttl: u64,
+    /// Keep the image with this id hidden until SECONDS after the start, when it appears
+    /// (repeatable; an id of a provider's catalog in its --sim region).
+    #[arg(long = "appear", value_name = "ID:SECONDS")]
+    pub appear: Vec<String>,
+    /// The account has no project in REGION: IAM lists none there (repeatable).
+    #[arg(long = "no-project-in", value_name = "REGION")]
+    pub no_project: Vec<String>,
+    /// Do not enforce the APIs' request-rate limits (enforced by default, with each API's own
+    /// throttling error).
+    #[arg(long)]
+    pub no_rate_limit: bool,
 }

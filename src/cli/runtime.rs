@@ -39,19 +39,16 @@ pub fn init_logging(global: &GlobalArgs) {
     };
 }
 
+/// Default of `--timeout` (per request).
+pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Default of `--concurrency`.
 pub const DEFAULT_CONCURRENCY: u16 = 32;
 
 /// The HTTP client for the run.
 pub fn http_client(global: &GlobalArgs, run: &RunEnv) -> Result<HttpClient> {
-    if !(global.timeout.is_finite() && global.timeout > 0.0) {
-        return Err(Error::Usage(format!(
-            "--timeout must be a positive number of seconds, not {}",
-            global.timeout
-        )));
-    }
     HttpClient::new(HttpOptions {
-        timeout: Duration::from_secs_f64(global.timeout),
+        timeout: global.timeout.unwrap_or(DEFAULT_REQUEST_TIMEOUT),
         retries: global.retries,
         concurrency: usize::from(
             global
@@ -146,7 +143,7 @@ pub async fn run_env(global: &GlobalArgs) -> Result<RunEnv> {
     global.provider_flags.apply(&mut process);
     let creds = SimCredentials::demo();
     let handle = sim::start(
-        sim::SimConfig::new(global.sim_images).credentials(creds.clone()),
+        sim::SimConfig::new(global.sim_images as usize).credentials(creds.clone()),
         SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
     )
     .await
@@ -215,7 +212,13 @@ pub fn regions_for(p: ProviderId, given: &[String], env: &Env, sim: bool) -> Res
     let valid = |r: &str| is_region_of(p, r);
     let list_valid = || valid_list(p);
     if !given.is_empty() {
-        let mine: Vec<String> = given.iter().filter(|r| valid(r)).cloned().collect();
+        // A region given twice is listed once (as a provider given twice is).
+        let mut mine: Vec<String> = Vec::new();
+        for r in given.iter().filter(|r| valid(r)) {
+            if !mine.contains(r) {
+                mine.push(r.clone());
+            }
+        }
         if mine.is_empty() {
             return Err(Error::Usage(format!(
                 "{p}: unknown region '{}'; valid: {}",
@@ -282,9 +285,18 @@ pub async fn jobs(
     }
     let selected: Vec<ProviderId> = plan.iter().map(|(p, _)| *p).collect();
     let adapters: Vec<Arc<dyn Adapter>> = providers::build(&selected, setup)?;
+    // Every provider resolves `all` at once (IAM's project list, DescribeZones, ...); the jobs
+    // keep the order: provider, then region in the provider's own order.
+    let expanded = futures::future::try_join_all(
+        adapters
+            .iter()
+            .zip(plan)
+            .map(|(adapter, (_, regions))| adapter.expand_regions(regions)),
+    )
+    .await?;
     let mut jobs = Vec::new();
-    for (adapter, (_, regions)) in adapters.into_iter().zip(plan) {
-        for region in adapter.expand_regions(regions).await? {
+    for (adapter, regions) in adapters.iter().zip(expanded) {
+        for region in regions {
             jobs.push(Job {
                 adapter: adapter.clone(),
                 region,

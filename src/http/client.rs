@@ -11,6 +11,7 @@ use reqwest::header::HeaderMap;
 use tokio::sync::Semaphore;
 use url::Url;
 
+use super::rate::{self, Budgets, RateLimit};
 use super::redact;
 use crate::error::{Error, Result, Target};
 
@@ -38,6 +39,8 @@ pub struct HttpOptions {
     pub backoff_base: Duration,
     /// Longest delay between two attempts.
     pub backoff_max: Duration,
+    /// Keep to the request-rate limits the providers declare ([`HttpClient::rate_limited`]).
+    pub rate_limits: bool,
 }
 
 impl Default for HttpOptions {
@@ -48,6 +51,7 @@ impl Default for HttpOptions {
             concurrency: 32,
             backoff_base: Duration::from_millis(200),
             backoff_max: Duration::from_secs(20),
+            rate_limits: true,
         }
     }
 }
@@ -95,12 +99,20 @@ pub struct HttpClient {
     bulk_decoding: Arc<Semaphore>,
     options: Arc<HttpOptions>,
     requests: Arc<AtomicU64>,
+    /// The rate limit of the API this clone talks to ([`HttpClient::rate_limited`]).
+    rate: Option<RateLimit>,
+    /// Every API's budget, shared by all clones.
+    budgets: Arc<Budgets>,
 }
 
 impl HttpClient {
     /// Builds the client (rustls with webpki roots, gzip, keep-alive).
     pub fn new(options: HttpOptions) -> Result<Self> {
-        let inner = reqwest::Client::builder()
+        let mut builder = reqwest::Client::builder().no_proxy();
+        for p in super::proxy::from_env(|k| std::env::var(k).ok()) {
+            builder = builder.proxy(p);
+        }
+        let inner = builder
             .user_agent(concat!("imgcat/", env!("CARGO_PKG_VERSION")))
             .gzip(true)
             .pool_max_idle_per_host(options.concurrency.max(1))
@@ -118,7 +130,19 @@ impl HttpClient {
             bulk_decoding: Arc::new(Semaphore::new(bulk_decoders())),
             options: Arc::new(options),
             requests: Arc::new(AtomicU64::new(0)),
+            rate: None,
+            budgets: Arc::new(Budgets::new(rate::CLIENT_WINDOW)),
         })
+    }
+
+    /// This client for an API with the request-rate limit `limit`: every attempt waits (without
+    /// holding a request slot) until it fits in the API's budget, shared with every other
+    /// clone that declares the same API (per region where the limit is regional).
+    pub fn rate_limited(&self, limit: RateLimit) -> HttpClient {
+        HttpClient {
+            rate: self.options.rate_limits.then_some(limit),
+            ..self.clone()
+        }
     }
 
     /// The underlying reqwest client, to build requests with.
@@ -154,10 +178,7 @@ impl HttpClient {
         let owned = target.clone();
         tokio::task::spawn_blocking(move || decode(&owned, answer))
             .await
-            .map_err(|e| Error::Incomplete {
-                target: target.clone(),
-                detail: format!("decoding an answer failed: {e}"),
-            })?
+            .map_err(|e| Error::internal(target, format!("decoding an answer failed: {e}")))?
     }
 
     /// Sends the request `build` makes and decodes the answer with `decode`.
@@ -185,7 +206,12 @@ impl HttpClient {
             };
             match outcome {
                 Err(e) if e.is_transient() && attempt < self.options.retries => {
-                    let delay = self.backoff(attempt, e.retry_after());
+                    let mut delay = self.backoff(attempt, e.retry_after());
+                    if e.is_throttled() {
+                        // The APIs count per second: before the next second a retry is refused
+                        // again.
+                        delay = delay.max(THROTTLED_MIN_DELAY);
+                    }
                     attempt += 1;
                     tracing::info!(
                         "{target}: retry {attempt}/{} in {} ms after: {e}",
@@ -212,6 +238,42 @@ impl HttpClient {
         }
     }
 
+    /// A request slot (and a bulk slot for bulk requests), taken when the API's rate budget
+    /// has room: the wait for the budget holds no slot, so other APIs' requests go meanwhile,
+    /// and the request is counted in the budget only once it holds its slot and leaves.
+    async fn slot(
+        &self,
+        target: &Target,
+    ) -> Result<(
+        Option<tokio::sync::SemaphorePermit<'_>>,
+        tokio::sync::SemaphorePermit<'_>,
+    )> {
+        let window = self.rate.map(|r| self.budgets.window(&r, &target.region));
+        loop {
+            if let Some(w) = &window {
+                let wait = w.wait_time(Instant::now());
+                if !wait.is_zero() {
+                    tracing::debug!(
+                        "{target}: waiting {} ms for the API's rate limit",
+                        wait.as_millis()
+                    );
+                    tokio::time::sleep(wait).await;
+                    continue;
+                }
+            }
+            let bulk = if BULK.try_with(|b| *b).unwrap_or(false) {
+                Some(self.bulk_limit.acquire().await.map_err(closed)?)
+            } else {
+                None
+            };
+            let permit = self.limit.acquire().await.map_err(closed)?;
+            if window.as_ref().is_none_or(|w| w.admit(Instant::now())) {
+                return Ok((bulk, permit));
+            }
+            // Another request took the budget's room while this one waited for a slot.
+        }
+    }
+
     async fn exchange(&self, target: &Target, request: reqwest::Request) -> Result<Answer> {
         let url = request.url().clone();
         let method = request.method().clone();
@@ -224,12 +286,7 @@ impl HttpClient {
                 );
             }
         }
-        let _bulk = if BULK.try_with(|b| *b).unwrap_or(false) {
-            Some(self.bulk_limit.acquire().await.map_err(closed)?)
-        } else {
-            None
-        };
-        let _permit = self.limit.acquire().await.map_err(closed)?;
+        let (_bulk, _permit) = self.slot(target).await?;
         self.requests.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let result = tokio::time::timeout(self.options.timeout, async {
@@ -295,6 +352,10 @@ impl HttpClient {
     }
 }
 
+/// The shortest wait before retrying a request the API refused for its rate limit: the APIs
+/// count requests per second ([`super::rate`]), plus the client's margin.
+const THROTTLED_MIN_DELAY: Duration = rate::CLIENT_WINDOW;
+
 /// Answers at least this large are decoded on the blocking pool, not on the runtime's worker
 /// threads: a burst of parallel pages landing together would otherwise keep both workers busy
 /// decoding while the answer a sequential chain waits for sits unread. Below it, the hop to
@@ -320,7 +381,7 @@ fn bulk_share(concurrency: usize) -> usize {
 
 /// A semaphore of the client's was closed (never happens: they are never closed).
 fn closed(_: tokio::sync::AcquireError) -> Error {
-    Error::Config("HTTP client closed".into())
+    Error::internal("HTTP", "a request semaphore was closed")
 }
 
 fn network(target: &Target, url: &Url, detail: String, timeout: bool, body: bool) -> Error {

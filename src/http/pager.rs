@@ -157,7 +157,7 @@ async fn off_thread(
 ) -> Result<Vec<Image>> {
     tokio::task::spawn_blocking(decode)
         .await
-        .map_err(|e| incomplete(target, format!("decoding a page failed: {e}")))?
+        .map_err(|e| Error::internal(target, format!("decoding a page failed: {e}")))?
 }
 
 /// Pages through an offset or page-number API. `fetch(i)` asks for page `i` (0-based) of

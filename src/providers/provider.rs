@@ -41,6 +41,12 @@ pub trait Provider: Send + Sync {
         &[]
     }
 
+    /// The request-rate limit its listing requests keep to (the value its adapter declares),
+    /// for `imgcat providers` and the benchmark's floor.
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        None
+    }
+
     /// Whether credentials for it are configured in `env` (`--provider all`, `providers`).
     fn configured(&self, env: &Env) -> bool;
 
@@ -59,8 +65,16 @@ pub trait Provider: Send + Sync {
         shared: &mut SharedClients,
     ) -> Result<Arc<dyn Adapter>>;
 
-    /// The simulator's catalog of `n` images, in the API's order (deterministic).
-    fn sim_catalog(&self, n: usize) -> Catalog;
+    /// The simulator's catalog of the items `items` of the provider's stream of generated
+    /// images (item `i` depends only on the provider and `i`), in the API's order. Each region
+    /// serves a range of its own ([`crate::sim::catalog::region_range`]).
+    fn sim_catalog(&self, items: std::ops::Range<usize>) -> Catalog;
+
+    /// The regions (or zones) the simulator serves, each with a catalog of its own: the region
+    /// policy's known list unless the provider's simulator knows others (zones it lists).
+    fn sim_regions(&self) -> Vec<&'static str> {
+        self.regions().known.to_vec()
+    }
 
     /// The simulator service that serves this provider's API (shared by the providers of one
     /// gateway; the simulator mounts each service once).
@@ -168,8 +182,9 @@ pub struct RegionPolicy {
     /// When set, any id of this shape is taken (the API says whether it exists), not only
     /// `known`: ids are zones such as `FRA-A`.
     pub shape: Option<fn(&str) -> bool>,
-    /// When set, `all` is taken and the adapter asks the API (`Adapter::expand_regions`) for
-    /// every region; the value names the call (`DescribeZones`), for messages.
+    /// When set, `all` is taken and the adapter resolves it (`Adapter::expand_regions`: its
+    /// known list, or what the API lists); the value names where the list comes from
+    /// (`DescribeZones`), for messages.
     pub all_from: Option<&'static str>,
 }
 
@@ -181,6 +196,11 @@ impl RegionPolicy {
             shape: None,
             all_from: None,
         }
+    }
+
+    /// This policy, taking `all` as `all_from` says.
+    pub const fn with_all(self, all_from: Option<&'static str>) -> Self {
+        RegionPolicy { all_from, ..self }
     }
 
     /// Whether `r` is a region this policy takes.

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
+use crate::error::{Error, Target};
 use crate::model::{Extra, Image};
 
 /// Pages with at least this many objects are mapped in parallel ([`map_objects`]).
@@ -97,8 +98,14 @@ impl Located {
         })
     }
 
+    /// The first bytes of the answer, for error messages.
+    pub fn body_start(&self) -> String {
+        let end = self.body.len().min(160);
+        String::from_utf8_lossy(&self.body[..end]).into_owned()
+    }
+
     /// Maps the objects to images ([`map_objects`]).
-    pub fn map<F>(&self, f: F) -> Vec<Image>
+    pub fn map<F>(&self, f: F) -> Result<Vec<Image>, NoId>
     where
         F: Fn(BodyObject<'_>) -> Option<Image> + Sync + Send,
     {
@@ -111,11 +118,34 @@ impl Located {
     }
 }
 
-/// Maps a page's objects (read from `body`) to images, in the page's order, dropping those `f`
-/// refuses. A large page is mapped on every core (rayon): the last page of a marker chain is
+/// An image object that `f` could not map (it has no usable id): its position in the page,
+/// from 0. The whole answer is then malformed - dropping the object would make a shorter list
+/// look complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NoId(pub usize);
+
+impl NoId {
+    /// The error: the answer of `target` (HTTP `status`) is malformed, its object lacks `member`.
+    pub fn error(self, target: &Target, status: u16, member: &str, body_start: String) -> Error {
+        Error::Malformed {
+            target: target.clone(),
+            status,
+            request_id: None,
+            detail: format!(
+                "image object {} has no usable `{member}` (missing, null, empty or not a string)",
+                self.0 + 1
+            ),
+            body_start,
+            truncated: false,
+        }
+    }
+}
+
+/// Maps a page's objects (read from `body`) to images, in the page's order; an object `f`
+/// refuses (no usable id) fails the page. A large page is mapped on every core (rayon): the last page of a marker chain is
 /// decoded after its round trip, when nothing else is left to overlap with, so its decoding
 /// time is wall time.
-pub fn map_objects<F>(body: &Bytes, objects: Vec<RawObject<'_>>, f: F) -> Vec<Image>
+pub fn map_objects<F>(body: &Bytes, objects: Vec<RawObject<'_>>, f: F) -> Result<Vec<Image>, NoId>
 where
     F: Fn(BodyObject<'_>) -> Option<Image> + Sync + Send,
 {
@@ -123,20 +153,24 @@ where
     map_texts(body, &texts, f)
 }
 
-fn map_texts<F>(body: &Bytes, texts: &[&str], f: F) -> Vec<Image>
+fn map_texts<F>(body: &Bytes, texts: &[&str], f: F) -> Result<Vec<Image>, NoId>
 where
     F: Fn(BodyObject<'_>) -> Option<Image> + Sync + Send,
 {
     let one = |text: &&str| f(BodyObject { text, body });
-    if texts.len() < PARALLEL_FROM {
-        texts.iter().filter_map(one).collect()
+    let mapped: Vec<Option<Image>> = if texts.len() < PARALLEL_FROM {
+        texts.iter().map(one).collect()
     } else {
         texts
             .par_iter()
             .with_min_len(PARALLEL_FROM / 2)
-            .filter_map(one)
+            .map(one)
             .collect()
+    };
+    if let Some(i) = mapped.iter().position(Option::is_none) {
+        return Err(NoId(i));
     }
+    Ok(mapped.into_iter().flatten().collect())
 }
 
 /// The top-level members of one JSON object: strings borrowed from the text where they hold

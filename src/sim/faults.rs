@@ -331,6 +331,18 @@ pub(crate) async fn middleware(
             clock.sleep_until(at).await;
         }
     };
+    // The gateway's rate limit, counted on arrivals, before anything else.
+    if let (Some(budgets), Some(def)) = (&st.budgets, api.def())
+        && let Some(limit) = def.rate
+        && !is_stats
+    {
+        let region = (def.region)(&st, req.headers(), req.uri());
+        if !budgets.window(&limit, &region).admit(arrived) {
+            st.stats.throttled();
+            wait().await;
+            return (def.throttled)();
+        }
+    }
     if let Some(code) = faults.fire(api, |k| match k {
         FaultKind::Status { code, count } => Some((*code, *count)),
         _ => None,

@@ -157,6 +157,12 @@ pub struct SimConfig {
     pub faults: Vec<Fault>,
     /// How long the temporary keys of the simulated metadata services stay valid.
     pub metadata_ttl: Duration,
+    /// Images of the catalogs that stay hidden until this long after the start: `(id, after)`.
+    pub appear: Vec<(String, Duration)>,
+    /// Regions where the account has no project (IAM does not list one there).
+    pub no_project: Vec<String>,
+    /// Enforce each API's request-rate limit, answering with the API's throttling error.
+    pub rate_limits: bool,
 }
 
 impl SimConfig {
@@ -169,12 +175,58 @@ impl SimConfig {
             credentials: SimCredentials::from_env(),
             faults: Vec::new(),
             metadata_ttl: metadata::DEFAULT_TTL,
+            appear: Vec::new(),
+            no_project: Vec::new(),
+            rate_limits: true,
         }
     }
 
     /// Sets how long the metadata services' temporary keys stay valid (short, to test refresh).
     pub fn metadata_ttl(mut self, ttl: Duration) -> Self {
         self.metadata_ttl = ttl;
+        self
+    }
+
+    /// Hides the image `id` until `after` from the start.
+    pub fn appear(mut self, id: impl Into<String>, after: Duration) -> Self {
+        self.appear.push((id.into(), after));
+        self
+    }
+
+    /// Adds `ID:SECONDS` specs ([`SimConfig::appear`]); the first bad one is the error.
+    pub fn parse_appear<S: AsRef<str>>(
+        mut self,
+        specs: impl IntoIterator<Item = S>,
+    ) -> Result<Self, String> {
+        for s in specs {
+            let s = s.as_ref();
+            let (id, secs) = s
+                .rsplit_once(':')
+                .ok_or_else(|| format!("'{s}' is not ID:SECONDS"))?;
+            let secs: f64 = secs
+                .trim()
+                .parse()
+                .ok()
+                .filter(|v: &f64| v.is_finite() && *v >= 0.0 && *v <= 1e7)
+                .ok_or_else(|| format!("'{s}': SECONDS must be a number from 0 to 10^7"))?;
+            if id.is_empty() {
+                return Err(format!("'{s}': the image id is empty"));
+            }
+            self.appear
+                .push((id.to_string(), Duration::from_secs_f64(secs)));
+        }
+        Ok(self)
+    }
+
+    /// The account has no project in `region`.
+    pub fn no_project(mut self, region: impl Into<String>) -> Self {
+        self.no_project.push(region.into());
+        self
+    }
+
+    /// Enforces the APIs' request-rate limits (the default), or not.
+    pub fn rate_limits(mut self, on: bool) -> Self {
+        self.rate_limits = on;
         self
     }
 
@@ -291,15 +343,21 @@ pub async fn start(config: SimConfig, addr: SocketAddr) -> std::io::Result<SimHa
     })
 }
 
-/// The raw provider JSON objects of a provider's catalog of `n` images, in the API's order.
-/// Deterministic: the same for every call, run and region.
+/// The raw provider JSON objects of a provider's catalog of `n` images in its `--sim` region,
+/// in the API's order. Deterministic: the same for every call and run.
 pub fn catalog(provider: ProviderId, n: usize) -> Vec<serde_json::Value> {
-    catalog::values(provider, n)
+    catalog::values(provider, provider.provider().sim_region(), n)
+}
+
+/// Like [`catalog`], for `region` (each simulated region has a catalog of its own, of about
+/// `n` images).
+pub fn catalog_in(provider: ProviderId, region: &str, n: usize) -> Vec<serde_json::Value> {
+    catalog::values(provider, region, n)
 }
 
 /// The members of a provider's catalog objects that hold the id and the name.
 pub fn catalog_keys(provider: ProviderId) -> (&'static str, &'static str) {
-    let c = catalog::shared(provider, 0);
+    let c = catalog::shared(provider, 0..0);
     (c.id_key, c.name_key)
 }
 

@@ -4,9 +4,10 @@
 
 use axum::Router;
 use axum::response::Response;
-use http::{Method, StatusCode};
+use http::{HeaderMap, Method, StatusCode, Uri};
 
-use super::server::Shared;
+use super::server::{Shared, SimState};
+use crate::http::RateLimit;
 
 /// One simulated API, as `GET /__sim/stats` counts it and `--fault KIND@API` names it.
 #[derive(Debug)]
@@ -20,6 +21,18 @@ pub struct SimApiDef {
     pub matches: fn(&Method, &[&str]) -> bool,
     /// The answer to a `status:CODE` fault, in the API's own error shape.
     pub fault: fn(StatusCode) -> Response,
+    /// The API's request-rate limit: the very value its adapter declares, enforced on
+    /// arrivals (at most N in any second) unless the simulator runs without rate limits.
+    pub rate: Option<RateLimit>,
+    /// The region a request is for, where the limit is counted per region.
+    pub region: fn(&SimState, &HeaderMap, &Uri) -> String,
+    /// The API's own answer to a request over its rate limit.
+    pub throttled: fn() -> Response,
+}
+
+/// [`SimApiDef::region`] of an API whose limit is the account's: no region.
+pub fn no_region(_: &SimState, _: &HeaderMap, _: &Uri) -> String {
+    String::new()
 }
 
 /// A provider's part of the simulator. Several providers may share one service (one gateway:

@@ -100,7 +100,7 @@ impl FromStr for SimApi {
 }
 
 /// A snapshot of the counters (the JSON of `GET /__sim/stats`:
-/// `{"requests": N, "<api>": N, ..., "other": N, "faults": N}`).
+/// `{"requests": N, "<api>": N, ..., "other": N, "faults": N, "throttled": N}`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SimStats {
     /// All requests, the stats endpoint excluded.
@@ -110,6 +110,8 @@ pub struct SimStats {
     pub per_api: BTreeMap<String, u64>,
     /// Requests that got an injected fault.
     pub faults: u64,
+    /// Requests answered with the API's throttling error (over its rate limit).
+    pub throttled: u64,
 }
 
 impl SimStats {
@@ -128,6 +130,7 @@ impl SimStats {
                 .map(|(k, v)| (k.clone(), v.saturating_sub(earlier.get(k))))
                 .collect(),
             faults: self.faults.saturating_sub(earlier.faults),
+            throttled: self.throttled.saturating_sub(earlier.throttled),
         }
     }
 }
@@ -137,6 +140,7 @@ impl SimStats {
 pub(crate) struct Stats {
     per_api: Vec<AtomicU64>,
     faults: AtomicU64,
+    throttled: AtomicU64,
 }
 
 impl Default for Stats {
@@ -144,6 +148,7 @@ impl Default for Stats {
         Stats {
             per_api: (0..SimApi::count()).map(|_| AtomicU64::new(0)).collect(),
             faults: AtomicU64::new(0),
+            throttled: AtomicU64::new(0),
         }
     }
 }
@@ -161,6 +166,11 @@ impl Stats {
         self.faults.fetch_add(1, Ordering::Relaxed);
     }
 
+    /// Counts one answer over a rate limit.
+    pub fn throttled(&self) {
+        self.throttled.fetch_add(1, Ordering::Relaxed);
+    }
+
     /// The current values.
     pub fn snapshot(&self) -> SimStats {
         let per_api: BTreeMap<String, u64> = SimApi::all()
@@ -176,6 +186,7 @@ impl Stats {
             requests: per_api.values().sum(),
             per_api,
             faults: self.faults.load(Ordering::Relaxed),
+            throttled: self.throttled.load(Ordering::Relaxed),
         }
     }
 }

@@ -2,6 +2,8 @@
 //! a user would run it, with a clean environment.
 #![allow(dead_code)]
 
+pub mod server;
+
 use std::net::{Ipv4Addr, SocketAddr};
 use std::process::Output;
 

@@ -13,7 +13,7 @@ use url::Url;
 
 use super::{HuaweiClient, with_query};
 use crate::error::{Result, Target};
-use crate::http::Answer;
+use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Arch, Image, OsType, Status, Visibility};
 use crate::providers::decode;
 use crate::providers::raw::{BodyObject, Located, RawObject};
@@ -27,8 +27,14 @@ pub const ID: ProviderId = ProviderId::from_static("huawei-cph");
 #[derive(Debug)]
 pub struct Cph {
     client: Arc<HuaweiClient>,
+    http: HttpClient,
     endpoint: Option<Url>,
 }
+
+/// The request-rate limit of CPH `GET /v1/{project_id}/cloud-phone/phone-images`, per region (each region has its own endpoint and
+/// API gateway). Huawei documents no figure for it; its API Gateway throttles an API at 200
+/// calls a second by default (APIG user guide, "request throttling"): imgcat keeps to a quarter.
+pub const RATE_LIMIT: RateLimit = RateLimit::per_region("huawei-cph", 50);
 
 #[derive(Deserialize)]
 struct ImagesAnswer<'a> {
@@ -44,7 +50,12 @@ const CHUNK: usize = 1000;
 impl Cph {
     /// An adapter over the shared client; `endpoint` overrides the regional URL.
     pub fn new(client: Arc<HuaweiClient>, endpoint: Option<Url>) -> Self {
-        Cph { client, endpoint }
+        let http = client.http.rate_limited(RATE_LIMIT);
+        Cph {
+            client,
+            http,
+            endpoint,
+        }
     }
 
     async fn fetch(
@@ -65,8 +76,7 @@ impl Cph {
             &[("image_type", image_type)],
         );
         self.client.ready().await?;
-        self.client
-            .http
+        self.http
             .call(
                 target,
                 || self.client.get(&url, Some(project)),
@@ -79,6 +89,18 @@ impl Cph {
 impl Adapter for Cph {
     fn id(&self) -> ProviderId {
         ID
+    }
+
+    fn expand_regions<'a>(
+        &'a self,
+        regions: Vec<String>,
+    ) -> futures::future::BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move {
+            let target = Target::new(ID, "all");
+            self.client
+                .expand(&target, super::regions::CPH, regions)
+                .await
+        })
     }
 
     fn list<'a>(
@@ -133,17 +155,19 @@ fn chunks(
     asked: Visibility,
     located: Located,
 ) -> impl futures::Stream<Item = Result<Vec<Image>>> {
-    stream::iter(
-        located
-            .chunks(CHUNK)
-            .map(move |chunk| Ok(chunk.map(|raw| to_image(&target.region, asked, raw)))),
-    )
+    stream::iter(located.chunks(CHUNK).map(move |chunk| {
+        chunk
+            .map(|raw| to_image(&target.region, asked, raw))
+            .map_err(|e| e.error(&target, 200, "image_id", chunk.body_start()))
+    }))
 }
 
 /// Decodes one `phone-images` answer to the request for `asked` images, or the error it carries.
 pub fn decode_answer(target: &Target, asked: Visibility, answer: Answer) -> Result<Vec<Image>> {
     let located = locate(target, &answer)?;
-    Ok(located.map(|raw| to_image(&target.region, asked, raw)))
+    located
+        .map(|raw| to_image(&target.region, asked, raw))
+        .map_err(|e| e.error(target, answer.status, "image_id", answer.body_start()))
 }
 
 /// Maps one phone image object, labelled with the visibility that was asked for (`is_public`

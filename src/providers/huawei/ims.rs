@@ -10,7 +10,7 @@ use url::Url;
 use super::{HuaweiClient, with_query};
 use crate::error::{Error, Result, Target};
 use crate::http::pager::{self, CursorPage};
-use crate::http::{Answer, redact};
+use crate::http::{Answer, HttpClient, RateLimit, redact};
 use crate::model::{Arch, Image, OsType, Status, Visibility};
 use crate::providers::decode;
 use crate::providers::raw::{BodyObject, Located, RawObject};
@@ -27,8 +27,14 @@ pub const PAGE_CAP: u32 = 1000;
 #[derive(Debug)]
 pub struct Ims {
     client: Arc<HuaweiClient>,
+    http: HttpClient,
     endpoint: Option<Url>,
 }
+
+/// The request-rate limit of IMS `GET /v2/images`, per region (each region has its own endpoint and
+/// API gateway). Huawei documents no figure for it; its API Gateway throttles an API at 200
+/// calls a second by default (APIG user guide, "request throttling"): imgcat keeps to a quarter.
+pub const RATE_LIMIT: RateLimit = RateLimit::per_region("huawei-ims", 50);
 
 /// What is read of a page before the next request leaves: the link, and where each image
 /// lies in the body (borrowed, not copied), so that decoding them later does not read the page
@@ -43,7 +49,12 @@ struct PageHead<'a> {
 impl Ims {
     /// An adapter over the shared client; `endpoint` overrides the regional URL.
     pub fn new(client: Arc<HuaweiClient>, endpoint: Option<Url>) -> Self {
-        Ims { client, endpoint }
+        let http = client.http.rate_limited(RATE_LIMIT);
+        Ims {
+            client,
+            http,
+            endpoint,
+        }
     }
 
     fn first_url(&self, base: &Url, query: &ImageQuery) -> Url {
@@ -83,6 +94,18 @@ impl Ims {
 impl Adapter for Ims {
     fn id(&self) -> ProviderId {
         ID
+    }
+
+    fn expand_regions<'a>(
+        &'a self,
+        regions: Vec<String>,
+    ) -> futures::future::BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move {
+            let target = Target::new(ID, "all");
+            self.client
+                .expand(&target, super::regions::IMS, regions)
+                .await
+        })
     }
 
     fn list<'a>(
@@ -134,7 +157,6 @@ impl Adapter for Ims {
                     let url = url?;
                     self.client.ready().await?;
                     let (next, located) = self
-                        .client
                         .http
                         .call(
                             &target,
@@ -144,7 +166,7 @@ impl Adapter for Ims {
                         .await?;
                     Ok(CursorPage {
                         next,
-                        decode: Box::new(move || Ok(decode_images(&target, &located))),
+                        decode: Box::new(move || decode_images(&target, &located)),
                     })
                 }
             })
@@ -159,7 +181,7 @@ pub fn decode_page(target: &Target, answer: Answer) -> Result<ImsPage> {
     let (next, located) = read_next(target, &answer)?;
     Ok(ImsPage {
         next,
-        items: decode_images(target, &located),
+        items: decode_images(target, &located)?,
     })
 }
 
@@ -183,8 +205,10 @@ pub fn read_next(target: &Target, answer: &Answer) -> Result<(Option<String>, Lo
 }
 
 /// The images located in a 2xx answer.
-pub fn decode_images(target: &Target, located: &Located) -> Vec<Image> {
-    located.map(|raw| to_image(&target.region, raw))
+pub fn decode_images(target: &Target, located: &Located) -> Result<Vec<Image>> {
+    located
+        .map(|raw| to_image(&target.region, raw))
+        .map_err(|e| e.error(target, 200, "id", located.body_start()))
 }
 
 /// Maps one Glance image object. Objects without an id are skipped.

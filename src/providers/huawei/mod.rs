@@ -12,6 +12,7 @@ pub mod sign;
 pub mod sim;
 mod workspace;
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use url::Url;
@@ -24,7 +25,7 @@ pub use ims::{ID as IMS_ID, Ims};
 pub use workspace::{ID as WORKSPACE_ID, Workspace};
 
 use crate::config::Env;
-use crate::error::Result;
+use crate::error::{ApiError, ErrorKind, Result};
 use crate::providers::{
     About, Adapter, CredentialGroup, Provider, ProviderFlag, ProviderId, RegionPolicy, Setup,
     SharedClients,
@@ -59,9 +60,12 @@ pub enum Service {
 
 const AUTH: &str = "SDK-HMAC-SHA256 (AK/SK, temporary AK/SK), X-Auth-Token";
 
-static IMS_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::IMS);
-static WORKSPACE_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::WORKSPACE);
-static CPH_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::CPH);
+/// What `--region all` covers: the service's SDK regions where the account has a project.
+const ALL_FROM: Option<&str> = Some("the SDK's regions where IAM lists a project of the account");
+
+static IMS_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::IMS).with_all(ALL_FROM);
+static WORKSPACE_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::WORKSPACE).with_all(ALL_FROM);
+static CPH_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::CPH).with_all(ALL_FROM);
 
 /// `--huawei-project-id`: the project id, over every other source of it (as the SDK takes
 /// `BasicCredentials(project_id=...)` with keys from anywhere, instance metadata included).
@@ -167,16 +171,24 @@ impl Provider for Service {
         })
     }
 
-    fn sim_catalog(&self, n: usize) -> Catalog {
+    fn sim_catalog(&self, items: Range<usize>) -> Catalog {
         match self {
-            Service::Ims => sim::catalog::ims_catalog(n),
-            Service::Workspace => sim::catalog::workspace_catalog(n),
-            Service::Cph => sim::catalog::cph_catalog(n),
+            Service::Ims => sim::catalog::ims_catalog(items),
+            Service::Workspace => sim::catalog::workspace_catalog(items),
+            Service::Cph => sim::catalog::cph_catalog(items),
         }
     }
 
     fn sim_service(&self) -> &'static dyn SimService {
         &sim::SIM
+    }
+
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        Some(match self {
+            Service::Ims => ims::RATE_LIMIT,
+            Service::Workspace => workspace::RATE_LIMIT,
+            Service::Cph => cph::RATE_LIMIT,
+        })
     }
 
     fn sim_api(&self) -> &'static str {
@@ -192,4 +204,32 @@ impl Provider for Service {
         // before any of the three services can list.
         env.get(config::PROJECT_ID).is_none().then_some("iam")
     }
+}
+
+/// What a Huawei error code means. The API gateway's codes (`APIGW.xxxx`, `APIG.xxxx` in newer
+/// answers): 0301-0307 rejected authentication (IAM or app credentials, token to renew), 0308-0310
+/// throttling ("The throttling threshold has been reached", documented as to be retried after a
+/// short wait); every other code (the gateway's others, the services' own) and codeless answers
+/// go by the HTTP status (5xx transient, other 4xx a bad request).
+pub fn error_kind(code: Option<&str>, status: u16) -> ErrorKind {
+    // The HTTP status says so whatever the code: the request was refused as unauthenticated.
+    if matches!(status, 401 | 403) {
+        return ErrorKind::Auth;
+    }
+    let gateway = code.and_then(|c| {
+        c.strip_prefix("APIGW.")
+            .or_else(|| c.strip_prefix("APIG."))
+            .and_then(|n| n.parse::<u16>().ok())
+    });
+    match gateway {
+        Some(301..=307) => ErrorKind::Auth,
+        Some(308..=310) => ErrorKind::Throttled,
+        _ => ErrorKind::from_status(status),
+    }
+}
+
+/// `e` as an [`Error`](crate::error::Error), its kind decided by [`error_kind`].
+pub fn classified(mut e: ApiError) -> crate::error::Error {
+    e.kind = error_kind(e.code.as_deref(), e.status);
+    crate::error::Error::api(e)
 }

@@ -8,8 +8,8 @@ use url::Url;
 
 use super::{HuaweiClient, with_query};
 use crate::error::{Result, Target};
-use crate::http::Answer;
 use crate::http::pager::{self, OffsetPage};
+use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Arch, Image, OsType, Visibility};
 use crate::providers::decode;
 use crate::providers::raw::{BodyObject, RawObject, map_objects};
@@ -26,8 +26,14 @@ pub const PAGE_CAP: u64 = 100;
 #[derive(Debug)]
 pub struct Workspace {
     client: Arc<HuaweiClient>,
+    http: HttpClient,
     endpoint: Option<Url>,
 }
+
+/// The request-rate limit of Workspace `GET /v2/{project_id}/images`, per region (each region has its own endpoint and
+/// API gateway). Huawei documents no figure for it; its API Gateway throttles an API at 200
+/// calls a second by default (APIG user guide, "request throttling"): imgcat keeps to a quarter.
+pub const RATE_LIMIT: RateLimit = RateLimit::per_region("huawei-workspace", 50);
 
 #[derive(Deserialize)]
 struct ImagesPage<'a> {
@@ -39,7 +45,12 @@ struct ImagesPage<'a> {
 impl Workspace {
     /// An adapter over the shared client; `endpoint` overrides the regional URL.
     pub fn new(client: Arc<HuaweiClient>, endpoint: Option<Url>) -> Self {
-        Workspace { client, endpoint }
+        let http = client.http.rate_limited(RATE_LIMIT);
+        Workspace {
+            client,
+            http,
+            endpoint,
+        }
     }
 }
 
@@ -65,6 +76,18 @@ impl Adapter for Workspace {
         ID
     }
 
+    fn expand_regions<'a>(
+        &'a self,
+        regions: Vec<String>,
+    ) -> futures::future::BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move {
+            let target = Target::new(ID, "all");
+            self.client
+                .expand(&target, super::regions::WORKSPACE, regions)
+                .await
+        })
+    }
+
     fn list<'a>(
         &'a self,
         region: &'a str,
@@ -83,7 +106,7 @@ impl Adapter for Workspace {
                     .await
             }
         };
-        let concurrency = self.client.http.options().concurrency;
+        let concurrency = self.http.options().concurrency;
         after(setup, move |(base, project): (Url, String)| {
             let fetch = move |i: u64| {
                 let url = page_url(&base, &project, query, i * PAGE_CAP);
@@ -91,8 +114,7 @@ impl Adapter for Workspace {
                 let project = project.clone();
                 async move {
                     self.client.ready().await?;
-                    self.client
-                        .http
+                    self.http
                         .call(
                             &target,
                             || self.client.get(&url, Some(&project)),
@@ -121,7 +143,8 @@ pub fn decode_page(target: &Target, answer: Answer) -> Result<OffsetPage> {
     Ok(OffsetPage {
         items: map_objects(&answer.body, page.images, |raw| {
             to_image(&target.region, raw)
-        }),
+        })
+        .map_err(|e| e.error(target, answer.status, "id", answer.body_start()))?,
         total: page.total_count,
     })
 }

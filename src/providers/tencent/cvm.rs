@@ -16,9 +16,9 @@ use url::Url;
 
 use super::{sdk_json, tc3};
 use crate::credentials::Keys;
-use crate::error::{ApiError, Error, Result, Target};
+use crate::error::{ApiError, Error, ErrorKind, Result, Target};
 use crate::http::pager::{self, OffsetPage};
-use crate::http::{Answer, HttpClient};
+use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Arch, Extra, Image, Status, Visibility};
 use crate::providers::decode;
 use crate::providers::{Adapter, ProviderId};
@@ -131,11 +131,18 @@ struct CvmImage<'a> {
     image_deprecated: Option<bool>,
 }
 
+/// The request-rate limit of CVM `DescribeImages` (and `DescribeRegions`), for the account:
+/// 40 requests a second, documented (cloud.tencent.com/document/api/213/15715), counted per
+/// API, access endpoint and (sub-)account ("API 频率限制说明",
+/// cloud.tencent.com/document/product/1278/109059): every region is asked through the one
+/// endpoint. (`DescribeRegions` has a limit of its own; it is asked once a run.)
+pub const RATE_LIMIT: RateLimit = RateLimit::per_account("tencent-cvm", 40);
+
 impl Cvm {
     /// An adapter talking to `endpoint` (normally [`DEFAULT_ENDPOINT`]).
     pub fn new(http: HttpClient, creds: Keys, endpoint: Url) -> Self {
         Cvm {
-            http,
+            http: http.rate_limited(RATE_LIMIT),
             creds,
             endpoint,
         }
@@ -239,39 +246,43 @@ impl Cvm {
                     request_id: header_rid,
                     detail: "no Response object".into(),
                     body_start: answer.body_start(),
+                    truncated: false,
                 });
             }
             Err(e) if answer.status == 200 => return Err(e),
             _ => {
-                return Err(Error::api(ApiError {
+                return Err(super::classified(ApiError {
                     target: target.clone(),
                     status: answer.status,
                     code: None,
                     message: format!("unexpected answer: {:?}", answer.body_start()),
                     request_id: header_rid,
                     retry_after: answer.retry_after(),
+                    kind: ErrorKind::Other,
                 }));
             }
         };
         let rid = body.request_id.clone().or(header_rid);
         if let Some(err) = &body.error {
-            return Err(Error::api(ApiError {
+            return Err(super::classified(ApiError {
                 target: target.clone(),
                 status: answer.status,
                 code: err.code.clone(),
                 message: err.message.clone().unwrap_or_default(),
                 request_id: rid,
                 retry_after: answer.retry_after(),
+                kind: ErrorKind::Other,
             }));
         }
         if answer.status != 200 {
-            return Err(Error::api(ApiError {
+            return Err(super::classified(ApiError {
                 target: target.clone(),
                 status: answer.status,
                 code: None,
                 message: format!("unexpected answer: {:?}", answer.body_start()),
                 request_id: rid,
                 retry_after: answer.retry_after(),
+                kind: ErrorKind::Other,
             }));
         }
         Ok((body, rid))
@@ -288,6 +299,7 @@ impl Cvm {
             request_id: rid.clone(),
             detail,
             body_start: answer.body_start(),
+            truncated: false,
         };
         let Some(total) = body.total_count else {
             return Err(malformed("no TotalCount".into()));
@@ -318,6 +330,7 @@ impl Cvm {
                         request_id: rid,
                         detail: "a RegionSet entry has no Region".into(),
                         body_start: answer.body_start(),
+                        truncated: false,
                     });
                 }
             }

@@ -1,6 +1,7 @@
 //! The simulator's catalog of Tencent API 3.0 `DescribeImages`: `Image` objects with every
 //! member of the SDK's model (`cvm/v20170312/models.py`), images of several OS versions and
-//! dates, some deprecated. Each region lists its own subset ([`in_region`]).
+//! dates, some deprecated. Each region serves its own range of items
+//! ([`region_range`](crate::sim::catalog::region_range)).
 
 use serde_json::{Value, json};
 
@@ -9,17 +10,9 @@ use crate::sim::catalog::{
     private_description, private_name, shared_name,
 };
 
-/// The catalog of `n` images, in the API's order (generation order).
-pub fn catalog(n: usize) -> Catalog {
-    Catalog::new((0..n).map(item).collect(), "ImageId", "ImageName")
-}
-
-/// Whether item `i` of the catalog is listed in the region at position `region_index` of the
-/// simulated regions: the first region lists every image, each other a distinct subset (so
-/// regions differ in ids and counts).
-pub fn in_region(i: usize, region_index: usize) -> bool {
-    region_index == 0
-        || !hash(SALT ^ region_index as u64, i).is_multiple_of(region_index as u64 + 2)
+/// The catalog of the stream's `items`, in the API's order (generation order).
+pub fn catalog(items: std::ops::Range<usize>) -> Catalog {
+    Catalog::new(items.map(item).collect(), "ImageId", "ImageName")
 }
 
 /// `(ImageName, OsName, Platform, os_type, Architecture, deprecated)`.

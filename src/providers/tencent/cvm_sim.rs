@@ -2,8 +2,9 @@
 //! the action in `X-TC-Action`, the region in `X-TC-Region`, TC3-HMAC-SHA256 verified as the
 //! SDK computes it (5 minutes of skew). `DescribeImages` (Limit 1-100, default 20; Filters
 //! image-id, image-type, image-name and platform, fuzzy; ImageIds, not with Filters) and
-//! `DescribeRegions`. Every region of [`REGIONS`](super::legacy_regions::REGIONS) lists its
-//! own subset of the catalog ([`in_region`](super::cvm_catalog::in_region)). Errors are HTTP 200
+//! `DescribeRegions`. Every region of [`REGIONS`](super::legacy_regions::REGIONS) serves a
+//! catalog of its own ([`region_range`](crate::sim::catalog::region_range)), within the
+//! documented 40 requests a second (`RequestLimitExceeded` beyond). Errors are HTTP 200
 //! with `{"Response":{"Error":{"Code","Message"},"RequestId"}}`.
 
 use axum::Router;
@@ -17,14 +18,14 @@ use serde_json::{Value, json};
 
 use super::config::{SECRET_ID, SECRET_KEY, SESSION_TOKEN};
 use super::legacy_sim::tencent_error;
-use super::{cvm, cvm_catalog, legacy_regions, metadata_sim, tc3};
+use super::{cvm, legacy_regions, metadata_sim, tc3};
 use crate::sign::VerifyError;
 use crate::sim::auth::{Rejection, guarded};
 use crate::sim::catalog::{Entry, Kind};
 use crate::sim::metadata::Temporary;
 use crate::sim::paging::offset_page;
 use crate::sim::reply;
-use crate::sim::service::{SimApiDef, SimService};
+use crate::sim::service::{SimApiDef, SimService, no_region};
 use crate::sim::{Shared, SimApi, SimState};
 
 /// The simulated API 3.0 ([`SimService`]).
@@ -42,7 +43,23 @@ const APIS: &[SimApiDef] = &[SimApiDef {
     image_api: true,
     matches: |m, segs| *m == Method::POST && matches!(segs, [""]),
     fault: api_fault,
+    rate: Some(cvm::RATE_LIMIT),
+    region: no_region,
+    throttled,
 }];
+
+/// `RequestLimitExceeded` inside HTTP 200, as the API answers a request over its limit.
+fn throttled() -> Response {
+    let limit = cvm::RATE_LIMIT.per_second;
+    tencent_error(
+        StatusCode::OK,
+        &reply::request_uuid(),
+        "RequestLimitExceeded",
+        &format!(
+            "Your current request times exceeds the frequency limit `{limit}` for a second. Please reduce the frequency of calls."
+        ),
+    )
+}
 
 impl SimService for CvmSim {
     fn name(&self) -> &'static str {
@@ -65,7 +82,7 @@ fn api_fault(status: StatusCode) -> Response {
         _ => "InvalidParameter",
     };
     let reason = status.canonical_reason().unwrap_or("Error");
-    tencent_error(status, &reply::request_uuid(), code, reason)
+    api3_content_type(tencent_error(status, &reply::request_uuid(), code, reason))
 }
 
 const DEFAULT_LIMIT: u64 = 20;
@@ -75,6 +92,20 @@ const MAX_VALUES: usize = 5;
 
 /// `POST /`.
 async fn handle(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Response {
+    api3_content_type(answer(&st, &headers, &body))
+}
+
+/// API 3.0 answers `Content-Type: application/json` exactly; the SDK reads `Response.Error`
+/// only under that type (or `text/plain`), so a parameter would hide every error from it.
+fn api3_content_type(mut resp: Response) -> Response {
+    resp.headers_mut().insert(
+        http::header::CONTENT_TYPE,
+        http::HeaderValue::from_static("application/json"),
+    );
+    resp
+}
+
+fn answer(st: &SimState, headers: &HeaderMap, body: &[u8]) -> Response {
     let rid = reply::request_uuid();
     let fail = |code: &str, msg: &str| tencent_error(StatusCode::OK, &rid, code, msg);
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
@@ -84,7 +115,7 @@ async fn handle(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Re
             "The request is missing a required parameter `X-TC-Action`.",
         );
     };
-    if let Err(r) = check_auth(&st, &headers, &body, &rid) {
+    if let Err(r) = check_auth(st, headers, body, &rid) {
         return *r;
     }
     match header("x-tc-version") {
@@ -102,7 +133,7 @@ async fn handle(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Re
             );
         }
     }
-    let params: Value = match serde_json::from_slice(&body) {
+    let params: Value = match serde_json::from_slice(body) {
         Ok(v @ Value::Object(_)) => v,
         _ => return fail("InvalidParameter", "The request body is not a JSON object."),
     };
@@ -118,13 +149,13 @@ async fn handle(State(st): State<Shared>, headers: HeaderMap, body: Bytes) -> Re
                 }
                 Some(r) => r,
             };
-            let Some(index) = legacy_regions::REGIONS.iter().position(|r| *r == region) else {
+            if !legacy_regions::REGIONS.contains(&region) {
                 return fail(
                     "UnsupportedRegion",
                     &format!("The region `{region}` is not supported."),
                 );
-            };
-            describe_images(&st, &params, index, &rid)
+            }
+            describe_images(st, &params, region, &rid)
         }
         other => fail(
             "InvalidAction",
@@ -145,7 +176,7 @@ fn describe_regions(rid: &str) -> Response {
     )
 }
 
-fn describe_images(st: &SimState, params: &Value, region: usize, rid: &str) -> Response {
+fn describe_images(st: &SimState, params: &Value, region: &str, rid: &str) -> Response {
     let fail = |code: &str, msg: &str| tencent_error(StatusCode::OK, rid, code, msg);
     let uint = |key: &str, default: u64| match params.get(key) {
         None | Some(Value::Null) => Some(default),
@@ -237,12 +268,10 @@ fn describe_images(st: &SimState, params: &Value, region: usize, rid: &str) -> R
             None => return fail("InvalidFilter", "A filter is missing its Name."),
         }
     }
-    let cat = st.catalog(cvm::ID);
+    let cat = st.catalog_in(cvm::ID, region);
     // The fuzzy filters of the real API: a value matches when it is part of the field.
     let keep = |e: &Entry| {
-        let index = cat.by_id.get(&e.id).copied().unwrap_or(0);
-        cvm_catalog::in_region(index, region)
-            && by_id.as_ref().is_none_or(|ids| ids.contains(&e.id))
+        by_id.as_ref().is_none_or(|ids| ids.contains(&e.id))
             && by_type.as_ref().is_none_or(|k| k.contains(&e.facets.kind))
             && by_name
                 .as_ref()
@@ -255,7 +284,7 @@ fn describe_images(st: &SimState, params: &Value, region: usize, rid: &str) -> R
     let page = offset_page(
         st,
         SimApi::named(API).unwrap_or_else(SimApi::other),
-        cat,
+        &cat,
         true,
         keep,
         offset,

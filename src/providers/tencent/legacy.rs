@@ -11,9 +11,9 @@ use url::Url;
 
 use super::config::TencentConfig;
 use super::v2;
-use crate::error::{ApiError, Error, Result, Target};
+use crate::error::{ApiError, Error, ErrorKind, Result, Target};
 use crate::http::pager::{self, OffsetPage};
-use crate::http::{Answer, HttpClient};
+use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Image, Status, Visibility};
 use crate::providers::decode;
 use crate::providers::raw::{BodyObject, RawObject, map_objects};
@@ -32,6 +32,13 @@ pub const PATH: &str = "/v2/index.php";
 pub const VERSION: &str = "2017-03-12";
 /// Largest page.
 pub const PAGE_CAP: u64 = 100;
+
+/// The request-rate limit of DescribeImages, for the account: Tencent documents 40 requests a
+/// second for CVM DescribeImages (API 3.0, cloud.tencent.com/document/api/213/15715; API 2.0
+/// documented none, and it is the same action), counted per API, access endpoint and
+/// (sub-)account ("API 频率限制说明", cloud.tencent.com/document/product/1278/109059): every
+/// region is asked through the one endpoint.
+pub const RATE_LIMIT: RateLimit = RateLimit::per_account("tencent-legacy", 40);
 
 /// The Tencent legacy adapter.
 #[derive(Debug)]
@@ -75,7 +82,7 @@ impl TencentLegacy {
     /// An adapter talking to `endpoint` (normally [`DEFAULT_ENDPOINT`]).
     pub fn new(http: HttpClient, config: TencentConfig, endpoint: Url) -> Self {
         TencentLegacy {
-            http,
+            http: http.rate_limited(RATE_LIMIT),
             config,
             endpoint,
         }
@@ -160,7 +167,7 @@ impl TencentLegacy {
                 .and_then(|b| b.error)
                 .map(|e| (e.code, e.message))
                 .unwrap_or((None, None));
-            return Err(Error::api(ApiError {
+            return Err(super::classified(ApiError {
                 target: target.clone(),
                 status: answer.status,
                 code,
@@ -168,17 +175,19 @@ impl TencentLegacy {
                     .unwrap_or_else(|| format!("unexpected answer: {:?}", answer.body_start())),
                 request_id,
                 retry_after: answer.retry_after(),
+                kind: ErrorKind::Other,
             }));
         }
         let env: Envelope = decode::json(target, &answer, request_id.clone())?;
         if let Some(code) = env.code.as_ref().filter(|c| c.as_i64() != Some(0)) {
-            return Err(Error::api(ApiError {
+            return Err(super::classified(ApiError {
                 target: target.clone(),
                 status: answer.status,
                 code: env.code_desc.clone().or_else(|| Some(code.to_string())),
                 message: env.message.unwrap_or_default(),
                 request_id,
                 retry_after: None,
+                kind: ErrorKind::Other,
             }));
         }
         let Some(body) = env.response else {
@@ -188,17 +197,19 @@ impl TencentLegacy {
                 request_id,
                 detail: "no Response object".into(),
                 body_start: answer.body_start(),
+                truncated: false,
             });
         };
         let request_id = body.request_id.or(request_id);
         if let Some(err) = body.error {
-            return Err(Error::api(ApiError {
+            return Err(super::classified(ApiError {
                 target: target.clone(),
                 status: answer.status,
                 code: err.code,
                 message: err.message.unwrap_or_default(),
                 request_id,
                 retry_after: None,
+                kind: ErrorKind::Other,
             }));
         }
         let Some(total) = body.total_count else {
@@ -208,12 +219,14 @@ impl TencentLegacy {
                 request_id,
                 detail: "no TotalCount".into(),
                 body_start: answer.body_start(),
+                truncated: false,
             });
         };
         Ok(OffsetPage {
             items: map_objects(&answer.body, body.image_set, |raw| {
                 to_image(&target.region, raw)
-            }),
+            })
+            .map_err(|e| e.error(target, answer.status, "ImageId", answer.body_start()))?,
             total,
         })
     }
@@ -222,6 +235,27 @@ impl TencentLegacy {
 impl Adapter for TencentLegacy {
     fn id(&self) -> ProviderId {
         ID
+    }
+
+    fn expand_regions<'a>(
+        &'a self,
+        regions: Vec<String>,
+    ) -> futures::future::BoxFuture<'a, Result<Vec<String>>> {
+        Box::pin(async move {
+            if !regions.iter().any(|r| r == "all") {
+                return Ok(regions);
+            }
+            let mut out: Vec<String> = super::legacy_regions::REGIONS
+                .iter()
+                .map(|r| r.to_string())
+                .collect();
+            for r in regions {
+                if r != "all" && !out.contains(&r) {
+                    out.push(r);
+                }
+            }
+            Ok(out)
+        })
     }
 
     fn list<'a>(

@@ -25,7 +25,7 @@ use crate::sim::catalog::{Entry, Kind};
 use crate::sim::metadata::Temporary;
 use crate::sim::paging::offset_page;
 use crate::sim::reply::{self, first, form_pairs, json_value, parse_uint};
-use crate::sim::service::{SimApiDef, SimService};
+use crate::sim::service::{SimApiDef, SimService, no_region};
 use crate::sim::{Shared, SimApi, SimState};
 
 /// The simulated API 2.0 ([`SimService`]).
@@ -40,7 +40,23 @@ const APIS: &[SimApiDef] = &[SimApiDef {
     image_api: true,
     matches: |_, segs| matches!(segs, ["v2", "index.php"]),
     fault: api_fault,
+    rate: Some(legacy::RATE_LIMIT),
+    region: no_region,
+    throttled,
 }];
+
+/// `RequestLimitExceeded` inside HTTP 200, as the API answers a request over its limit.
+fn throttled() -> Response {
+    let limit = legacy::RATE_LIMIT.per_second;
+    tencent_error(
+        StatusCode::OK,
+        &reply::request_uuid(),
+        "RequestLimitExceeded",
+        &format!(
+            "Your current request times exceeds the frequency limit `{limit}` for a second. Please reduce the frequency of calls."
+        ),
+    )
+}
 
 impl SimService for LegacySim {
     fn name(&self) -> &'static str {
@@ -142,7 +158,7 @@ async fn handle(
             &format!("The action `{action}` is not supported."),
         );
     }
-    match first(&params, "Region") {
+    let region = match first(&params, "Region") {
         None => {
             return fail(
                 "MissingParameter",
@@ -155,8 +171,8 @@ async fn handle(
                 &format!("The region `{r}` is not supported."),
             );
         }
-        Some(_) => {}
-    }
+        Some(r) => r.to_string(),
+    };
     match first(&params, "Version") {
         None => {
             return fail(
@@ -266,10 +282,11 @@ async fn handle(
             && (!want_type || by_type.contains(&e.facets.kind))
             && (!want_name || by_name.contains(&e.name))
     };
+    let cat = st.catalog_in(legacy::ID, &region);
     let page = offset_page(
         &st,
         SimApi::named("tencent").unwrap_or_else(SimApi::other),
-        st.catalog(legacy::ID),
+        &cat,
         filtered,
         keep,
         offset,

@@ -13,7 +13,7 @@ use serde_json::json;
 use super::credentials::ROLE_PATH;
 use crate::sim::Shared;
 use crate::sim::reply;
-use crate::sim::service::{SimApiDef, SimService};
+use crate::sim::service::{SimApiDef, SimService, no_region};
 
 /// The cloud the simulator's key store files these keys under (the credential group).
 pub const CLOUD: &str = "tencent";
@@ -42,6 +42,9 @@ const APIS: &[SimApiDef] = &[
                 && matches!(segs, ["latest", "meta-data", "cam", "security-credentials"])
         },
         fault: text_fault,
+        rate: None,
+        region: no_region,
+        throttled: too_many,
     },
     SimApiDef {
         name: KEY_API,
@@ -54,8 +57,16 @@ const APIS: &[SimApiDef] = &[
                 )
         },
         fault: text_fault,
+        rate: None,
+        region: no_region,
+        throttled: too_many,
     },
 ];
+
+/// Never sent: the metadata services have no rate limit.
+fn too_many() -> Response {
+    text_fault(StatusCode::TOO_MANY_REQUESTS)
+}
 
 fn text_fault(status: StatusCode) -> Response {
     reply::text(

@@ -21,7 +21,7 @@ use std::sync::Arc;
 use url::Url;
 
 use crate::config::Env;
-use crate::error::Result;
+use crate::error::{ApiError, ErrorKind, Result};
 use crate::providers::{
     About, Adapter, CredentialGroup, Provider, ProviderFlag, ProviderId, RegionPolicy, Setup,
     SharedClients, or_default,
@@ -92,12 +92,16 @@ impl Provider for Api3 {
         )))
     }
 
-    fn sim_catalog(&self, n: usize) -> Catalog {
-        cvm_catalog::catalog(n)
+    fn sim_catalog(&self, items: std::ops::Range<usize>) -> Catalog {
+        cvm_catalog::catalog(items)
     }
 
     fn sim_service(&self) -> &'static dyn SimService {
         &cvm_sim::SIM
+    }
+
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        Some(cvm::RATE_LIMIT)
     }
 
     fn sim_api(&self) -> &'static str {
@@ -115,7 +119,9 @@ pub static LEGACY: Legacy = Legacy;
 #[derive(Debug)]
 pub struct Legacy;
 
-static LEGACY_REGIONS: RegionPolicy = RegionPolicy::fixed(legacy_regions::REGIONS);
+/// `--region all`: every region of tccli's list (API 2.0 has no region list call of its own).
+static LEGACY_REGIONS: RegionPolicy =
+    RegionPolicy::fixed(legacy_regions::REGIONS).with_all(Some("tccli's region list"));
 
 static LEGACY_FLAGS: &[ProviderFlag] = &[ProviderFlag {
     long: "tencent-signature-method",
@@ -179,15 +185,58 @@ impl Provider for Legacy {
         )))
     }
 
-    fn sim_catalog(&self, n: usize) -> Catalog {
-        legacy_catalog::catalog(n)
+    fn sim_catalog(&self, items: std::ops::Range<usize>) -> Catalog {
+        legacy_catalog::catalog(items)
     }
 
     fn sim_service(&self) -> &'static dyn SimService {
         &legacy_sim::SIM
     }
 
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        Some(legacy::RATE_LIMIT)
+    }
+
     fn sim_api(&self) -> &'static str {
         "tencent"
     }
+}
+
+/// What a Tencent error code means (both APIs share the codes; HTTP 200 carries most of them):
+/// `AuthFailure.*` rejected credentials, `RequestLimitExceeded*` throttling, `InternalError*`
+/// and `ResourceUnavailable`-style server trouble transient, the `Invalid*`, `Missing*`,
+/// `Unsupported*` family a bad request; without a code, the HTTP status decides.
+pub fn error_kind(code: Option<&str>, status: u16) -> ErrorKind {
+    // The HTTP status says so whatever the code: the request was refused as unauthenticated.
+    if matches!(status, 401 | 403) {
+        return ErrorKind::Auth;
+    }
+    let Some(code) = code else {
+        return ErrorKind::from_status(status);
+    };
+    let family = code.split('.').next().unwrap_or(code);
+    match family {
+        "AuthFailure" => ErrorKind::Auth,
+        "RequestLimitExceeded" => ErrorKind::Throttled,
+        "InternalError" | "ServiceUnavailable" | "ResourceUnavailable" => ErrorKind::Transient,
+        "InvalidParameter"
+        | "InvalidParameterValue"
+        | "MissingParameter"
+        | "UnknownParameter"
+        | "UnsupportedRegion"
+        | "UnsupportedOperation"
+        | "InvalidAction"
+        | "InvalidFilter"
+        | "InvalidFilterValue"
+        | "NoSuchVersion"
+        | "UnauthorizedOperation" => ErrorKind::BadRequest,
+        _ if status != 200 => ErrorKind::from_status(status),
+        _ => ErrorKind::Other,
+    }
+}
+
+/// `e` as an [`Error`](crate::error::Error), its kind decided by [`error_kind`].
+pub fn classified(mut e: ApiError) -> crate::error::Error {
+    e.kind = error_kind(e.code.as_deref(), e.status);
+    crate::error::Error::api(e)
 }

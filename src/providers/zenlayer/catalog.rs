@@ -8,8 +8,8 @@ use crate::sim::catalog::{
 };
 
 /// The catalog of `n` images, in the API's order (generation order).
-pub fn catalog(n: usize) -> Catalog {
-    Catalog::new((0..n).map(item).collect(), "imageId", "imageName")
+pub fn catalog(items: std::ops::Range<usize>) -> Catalog {
+    Catalog::new(items.map(item).collect(), "imageId", "imageName")
 }
 
 /// Zenlayer templates: `(imageName, imageVersion, category, osType, size GB, arm)`.

@@ -11,11 +11,11 @@ use url::Url;
 
 use super::config::ZenlayerAuth;
 use super::sign as signer;
-use crate::error::{ApiError, Error, Result, Target};
+use crate::error::{ApiError, Error, ErrorKind, Result, Target};
 use crate::http::pager::{self, OffsetPage};
-use crate::http::{Answer, HttpClient};
+use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Image, OsType, Status, Visibility};
-use crate::providers::decode::{self, str_field};
+use crate::providers::decode;
 use crate::providers::raw::{BodyObject, RawObject, map_objects};
 use crate::providers::{Adapter, ProviderId};
 use crate::query::ImageQuery;
@@ -32,6 +32,12 @@ pub const PATH: &str = "/api/v2/vm";
 pub const VERSION: &str = "2023-03-13";
 /// Largest page.
 pub const PAGE_CAP: u64 = 1000;
+
+/// The request-rate limit of the VM API (DescribeImages, DescribeZones), for the account: one
+/// endpoint serves every zone. Zenlayer documents no figure (its SDK retries
+/// `REQUEST_LIMIT_EXCEEDED`); imgcat keeps to 20 a second, the default of the Tencent-style
+/// APIs it follows.
+pub const RATE_LIMIT: RateLimit = RateLimit::per_account("zenlayer", 20);
 
 /// The Zenlayer adapter.
 #[derive(Debug)]
@@ -57,9 +63,16 @@ struct ImagesBody<'a> {
 }
 
 #[derive(Deserialize)]
-struct ZonesBody {
-    #[serde(rename = "zoneSet", alias = "dataSet", default)]
-    zone_set: Vec<serde_json::Map<String, serde_json::Value>>,
+struct ZonesBody<'a> {
+    #[serde(rename = "zoneSet", alias = "dataSet", default, borrow)]
+    zone_set: Vec<ZoneInfo<'a>>,
+}
+
+/// One `zoneSet` entry of DescribeZones.
+#[derive(Deserialize)]
+struct ZoneInfo<'a> {
+    #[serde(rename = "zoneId", default, borrow)]
+    zone_id: decode::Text<'a>,
 }
 
 #[derive(Deserialize)]
@@ -74,7 +87,7 @@ impl Zenlayer {
     /// An adapter talking to `endpoint` (normally [`DEFAULT_ENDPOINT`]).
     pub fn new(http: HttpClient, auth: ZenlayerAuth, endpoint: Url) -> Self {
         Zenlayer {
-            http,
+            http: http.rate_limited(RATE_LIMIT),
             auth,
             endpoint,
         }
@@ -153,7 +166,7 @@ impl Zenlayer {
             let (rid, code, message) = err
                 .map(|e| (e.request_id, e.code, e.message))
                 .unwrap_or((None, None, None));
-            return Err(Error::api(ApiError {
+            return Err(super::classified(ApiError {
                 target: target.clone(),
                 status: answer.status,
                 code,
@@ -161,6 +174,7 @@ impl Zenlayer {
                     .unwrap_or_else(|| format!("unexpected answer: {:?}", answer.body_start())),
                 request_id: rid.or(header_rid),
                 retry_after: answer.retry_after(),
+                kind: ErrorKind::Other,
             }));
         }
         let env: Envelope<T> = decode::json(target, answer, header_rid.clone())?;
@@ -173,6 +187,7 @@ impl Zenlayer {
                 request_id: rid,
                 detail: "no response object".into(),
                 body_start: answer.body_start(),
+                truncated: false,
             }),
         }
     }
@@ -204,12 +219,14 @@ impl Zenlayer {
                 request_id: rid,
                 detail: "no totalCount".into(),
                 body_start: String::new(),
+                truncated: false,
             });
         };
         Ok(OffsetPage {
             items: map_objects(&answer.body, page.data_set, |raw| {
                 to_image(&target.region, raw)
-            }),
+            })
+            .map_err(|e| e.error(target, status, "imageId", answer.body_start()))?,
             total,
         })
     }
@@ -220,7 +237,7 @@ impl Zenlayer {
         Ok(zones
             .zone_set
             .iter()
-            .filter_map(|z| str_field(z, "zoneId").map(str::to_string))
+            .filter_map(|z| z.zone_id.owned())
             .collect())
     }
 }

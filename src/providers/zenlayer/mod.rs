@@ -16,7 +16,7 @@ use url::Url;
 pub use images::{DEFAULT_ENDPOINT, ID, PAGE_CAP, PATH, VERSION, Zenlayer};
 
 use crate::config::Env;
-use crate::error::Result;
+use crate::error::{ApiError, ErrorKind, Result};
 use crate::providers::{
     About, Adapter, CredentialGroup, Provider, ProviderId, RegionPolicy, Setup, SharedClients,
     or_default,
@@ -83,15 +83,53 @@ impl Provider for Entry {
         )))
     }
 
-    fn sim_catalog(&self, n: usize) -> Catalog {
-        catalog::catalog(n)
+    fn sim_catalog(&self, items: std::ops::Range<usize>) -> Catalog {
+        catalog::catalog(items)
+    }
+
+    fn sim_regions(&self) -> Vec<&'static str> {
+        zones::SIMULATED.iter().map(|(z, _)| *z).collect()
     }
 
     fn sim_service(&self) -> &'static dyn SimService {
         &sim::SIM
     }
 
+    fn rate_limit(&self) -> Option<crate::http::RateLimit> {
+        Some(images::RATE_LIMIT)
+    }
+
     fn sim_api(&self) -> &'static str {
         "zenlayer"
     }
+}
+
+/// What a Zenlayer error code means: signature and key failures (`SIGNATURE_*`, `AUTH*`,
+/// `INVALID_ACCESS_KEY*`) rejected credentials, `REQUEST_LIMIT_EXCEEDED` throttling (the SDK
+/// retries it), `INTERNAL_ERROR` / `SERVICE_UNAVAILABLE` transient, other `INVALID_*` /
+/// `MISSING_*` a bad request; the HTTP status decides the rest.
+pub fn error_kind(code: Option<&str>, status: u16) -> ErrorKind {
+    // The HTTP status says so whatever the code: the request was refused as unauthenticated.
+    if matches!(status, 401 | 403) {
+        return ErrorKind::Auth;
+    }
+    match code {
+        Some(c)
+            if c.starts_with("SIGNATURE_")
+                || c.starts_with("AUTH")
+                || c.starts_with("INVALID_ACCESS_KEY") =>
+        {
+            ErrorKind::Auth
+        }
+        Some("REQUEST_LIMIT_EXCEEDED") => ErrorKind::Throttled,
+        Some("INTERNAL_ERROR" | "SERVICE_UNAVAILABLE") => ErrorKind::Transient,
+        Some(c) if c.starts_with("INVALID_") || c.starts_with("MISSING_") => ErrorKind::BadRequest,
+        _ => ErrorKind::from_status(status),
+    }
+}
+
+/// `e` as an [`Error`](crate::error::Error), its kind decided by [`error_kind`].
+pub fn classified(mut e: ApiError) -> crate::error::Error {
+    e.kind = error_kind(e.code.as_deref(), e.status);
+    crate::error::Error::api(e)
 }

@@ -21,7 +21,7 @@ use crate::sim::auth::{self, Rejection, SKEW_SECS, guarded};
 use crate::sim::catalog::{Entry, Kind};
 use crate::sim::paging::offset_page;
 use crate::sim::reply::{self, json_value};
-use crate::sim::service::{SimApiDef, SimService};
+use crate::sim::service::{SimApiDef, SimService, no_region};
 use crate::sim::{Shared, SimApi, SimState};
 
 /// The simulated Zenlayer API ([`SimService`]).
@@ -36,7 +36,20 @@ const APIS: &[SimApiDef] = &[SimApiDef {
     image_api: true,
     matches: |_, segs| matches!(segs, ["api", "v2", "vm"]),
     fault: api_fault,
+    rate: Some(super::images::RATE_LIMIT),
+    region: no_region,
+    throttled,
 }];
+
+/// `REQUEST_LIMIT_EXCEEDED` with HTTP 429, as the API answers a request over its limit.
+fn throttled() -> Response {
+    zenlayer_error(
+        StatusCode::TOO_MANY_REQUESTS,
+        &reply::request_id(),
+        "REQUEST_LIMIT_EXCEEDED",
+        "Request limit exceeded, please try again later.",
+    )
+}
 
 impl SimService for ZenlayerSim {
     fn name(&self) -> &'static str {
@@ -253,10 +266,11 @@ fn describe_images(st: &SimState, req: &Map<String, Value>, rid: &str) -> Respon
             && status.is_none_or(|s| f.status == s)
     };
     let offset = (page_num - 1).saturating_mul(page_size);
+    let cat = st.catalog_in(ID, zone);
     let page = offset_page(
         st,
         SimApi::named("zenlayer").unwrap_or_else(SimApi::other),
-        st.catalog(ID),
+        &cat,
         filtered,
         keep,
         offset,

@@ -2,14 +2,16 @@
 //! provider ([`Provider::sim_catalog`](crate::providers::Provider::sim_catalog)) with the
 //! helpers here.
 //!
-//! Item `i` of a provider depends only on `(provider, i)`: never on the region, the run or the
-//! catalog size (apart from the API's order, e.g. newest first). Each entry is serialized once,
-//! and carries the few fields the filters need ([`Facets`]), so serving a page is concatenating
-//! bytes.
+//! Item `i` of a provider depends only on `(provider, i)`: never on the run or the catalog size
+//! (apart from the API's order, e.g. newest first). Each region serves a range of that stream of
+//! its own ([`region_range`]): distinct ids, names, dates and counts per region, the same every
+//! run. Each entry is serialized once, and carries the few fields the filters need ([`Facets`]),
+//! so serving a page is concatenating bytes.
 
 mod names;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use bytes::Bytes;
@@ -109,35 +111,77 @@ impl Catalog {
         }
     }
 
-    /// The catalog of `n` images of `provider`, built afresh.
-    pub fn build(provider: ProviderId, n: usize) -> Catalog {
-        provider.provider().sim_catalog(n)
+    /// The catalog of the items `items` of `provider`'s stream, built afresh.
+    pub fn build(provider: ProviderId, items: Range<usize>) -> Catalog {
+        provider.provider().sim_catalog(items)
+    }
+
+    /// This catalog without the entries whose ids are in `hidden` (same order otherwise).
+    pub fn without(&self, hidden: &HashSet<&str>) -> Catalog {
+        let entries: Vec<Entry> = self
+            .entries
+            .iter()
+            .filter(|e| !hidden.contains(e.id.as_str()))
+            .cloned()
+            .collect();
+        let by_id = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| (e.id.clone(), i))
+            .collect();
+        Catalog {
+            entries,
+            by_id,
+            id_key: self.id_key,
+            name_key: self.name_key,
+        }
+    }
+}
+
+/// The items of `provider`'s stream that `region` serves in a simulator of `n` images per
+/// catalog: `0..n` for the provider's `--sim` region (and for a region it does not simulate),
+/// and for the region at position `k` of its simulated regions
+/// ([`Provider::sim_regions`](crate::providers::Provider::sim_regions)) `n + k % 3` items of a
+/// range of its own.
+pub fn region_range(provider: ProviderId, region: &str, n: usize) -> Range<usize> {
+    let p = provider.provider();
+    if region == p.sim_region() {
+        return 0..n;
+    }
+    match p.sim_regions().iter().position(|r| *r == region) {
+        Some(k) => {
+            let start = (k + 1).saturating_mul(n.saturating_add(3));
+            start..start.saturating_add(n + k % 3)
+        }
+        None => 0..n,
     }
 }
 
 /// Catalogs of up to this many images stay cached for the life of the process.
 const KEEP_ALIVE_MAX: usize = 10_000;
 
-/// The catalog of `n` images of `provider`, shared with any other simulator of the process
-/// that uses the same size (tests start many; building one costs time in debug builds).
-pub(crate) fn shared(provider: ProviderId, n: usize) -> Arc<Catalog> {
+/// The catalog of the items `items` of `provider`, shared with any other simulator of the
+/// process that uses the same range (tests start many; building one costs time in debug builds).
+pub(crate) fn shared(provider: ProviderId, items: Range<usize>) -> Arc<Catalog> {
     type Cache = Mutex<(
-        HashMap<(ProviderId, usize), Weak<Catalog>>,
+        HashMap<(ProviderId, usize, usize), Weak<Catalog>>,
         Vec<Arc<Catalog>>,
     )>;
+    let n = items.len();
+    let key = (provider, items.start, items.end);
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let hit = cache
         .lock()
         .ok()
-        .and_then(|c| c.0.get(&(provider, n)).and_then(Weak::upgrade));
+        .and_then(|c| c.0.get(&key).and_then(Weak::upgrade));
     if let Some(c) = hit {
         return c;
     }
-    let built = Arc::new(Catalog::build(provider, n));
+    let built = Arc::new(Catalog::build(provider, items));
     if let Ok(mut c) = cache.lock() {
         c.0.retain(|_, w| w.strong_count() > 0);
-        c.0.insert((provider, n), Arc::downgrade(&built));
+        c.0.insert(key, Arc::downgrade(&built));
         if n <= KEEP_ALIVE_MAX {
             c.1.push(built.clone());
         }
@@ -145,9 +189,10 @@ pub(crate) fn shared(provider: ProviderId, n: usize) -> Arc<Catalog> {
     built
 }
 
-/// The raw objects of a catalog, in the API's order (see [`super::catalog`]).
-pub(crate) fn values(provider: ProviderId, n: usize) -> Vec<Value> {
-    shared(provider, n)
+/// The raw objects of `provider`'s catalog in `region`, in the API's order (see
+/// [`region_range`]).
+pub(crate) fn values(provider: ProviderId, region: &str, n: usize) -> Vec<Value> {
+    shared(provider, region_range(provider, region, n))
         .entries
         .iter()
         .map(|e| serde_json::from_slice(&e.bytes).unwrap_or_default())
@@ -270,7 +315,7 @@ mod tests {
     #[test]
     fn ids_and_unique_names_are_unique_in_every_catalog() {
         for p in ProviderId::all() {
-            let c = Catalog::build(p, 3_000);
+            let c = Catalog::build(p, 0..3_000);
             assert_eq!(c.by_id.len(), 3_000, "{p}: duplicate ids");
             for name in UNIQUE_NAMES {
                 let hits = c.entries.iter().filter(|e| e.name == *name).count();
@@ -293,20 +338,39 @@ mod tests {
     fn catalog_is_deterministic_and_small_catalogs_have_the_special_names() {
         for p in ProviderId::all() {
             let fresh = |n| {
-                Catalog::build(p, n)
+                Catalog::build(p, 0..n)
                     .entries
                     .iter()
                     .map(|e| e.bytes.clone())
                     .collect::<Vec<_>>()
             };
             assert_eq!(fresh(50), fresh(50));
-            assert_eq!(values(p, 50).len(), 50);
-            let c = Catalog::build(p, 300);
+            assert_eq!(values(p, p.provider().sim_region(), 50).len(), 50);
+            let c = Catalog::build(p, 0..300);
             assert!(c.entries.iter().any(|e| e.name == UNIQUE_NAMES[0]), "{p}");
             for name in SHARED_NAMES {
                 let hits = c.entries.iter().filter(|e| e.name == *name).count();
                 assert!(hits >= 2, "{p}: {name} x{hits} in 300");
             }
+        }
+    }
+
+    #[test]
+    fn every_simulated_region_has_a_catalog_of_its_own() {
+        for p in ProviderId::all() {
+            let regions = p.provider().sim_regions();
+            let mut seen: HashSet<String> = HashSet::new();
+            let mut total = 0;
+            for r in &regions {
+                let c = shared(p, region_range(p, r, 20));
+                assert!(c.entries.len() >= 20, "{p} {r}");
+                total += c.entries.len();
+                seen.extend(c.entries.iter().map(|e| e.id.clone()));
+            }
+            assert_eq!(seen.len(), total, "{p}: an id in two regions");
+            assert!(regions.len() >= 2, "{p}: {regions:?}");
+            let home = p.provider().sim_region();
+            assert_eq!(region_range(p, home, 20), 0..20, "{p}");
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Huawei Cloud catalogs: IMS (Glance v2, seed 003), Workspace (seed 001), CPH (seed 000).
 
+use std::ops::Range;
+
 use serde_json::{Value, json};
 
 use crate::sim::catalog::{
@@ -7,17 +9,17 @@ use crate::sim::catalog::{
     private_name, shared_name, uuid,
 };
 
-/// The IMS catalog of `n` images: Glance lists newest first (sort_key=created_at,
+/// The IMS catalog of the stream's `items`: Glance lists newest first (sort_key=created_at,
 /// sort_dir=desc); creation times are unique.
-pub fn ims_catalog(n: usize) -> Catalog {
-    let mut raw: Vec<(Value, Facets)> = (0..n).map(ims).collect();
+pub fn ims_catalog(items: Range<usize>) -> Catalog {
+    let mut raw: Vec<(Value, Facets)> = items.map(ims).collect();
     raw.sort_by_key(|(_, f)| std::cmp::Reverse(f.created));
     Catalog::new(raw, "id", "name")
 }
 
-/// The Workspace catalog of `n` images: sorted by name (ascending), ties in generation order.
-pub fn workspace_catalog(n: usize) -> Catalog {
-    let mut raw: Vec<(Value, Facets)> = (0..n).map(workspace).collect();
+/// The Workspace catalog of the stream's `items`: sorted by name (ascending), ties in generation order.
+pub fn workspace_catalog(items: Range<usize>) -> Catalog {
+    let mut raw: Vec<(Value, Facets)> = items.map(workspace).collect();
     raw.sort_by(|a, b| {
         a.0.get("name")
             .and_then(Value::as_str)
@@ -26,9 +28,9 @@ pub fn workspace_catalog(n: usize) -> Catalog {
     Catalog::new(raw, "id", "name")
 }
 
-/// The CPH catalog of `n` images: public, then private, then shared.
-pub fn cph_catalog(n: usize) -> Catalog {
-    let mut raw: Vec<(Value, Facets)> = (0..n).map(cph).collect();
+/// The CPH catalog of the stream's `items`: public, then private, then shared.
+pub fn cph_catalog(items: Range<usize>) -> Catalog {
+    let mut raw: Vec<(Value, Facets)> = items.map(cph).collect();
     raw.sort_by_key(|(_, f)| match f.kind {
         Kind::Public | Kind::Market => 0,
         Kind::Private => 1,

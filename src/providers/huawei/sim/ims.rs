@@ -203,7 +203,9 @@ pub(crate) async fn ims(
             None => return bad("limit param must be an integer >= 0"),
         },
     } as usize;
-    let cat = st.catalog(IMS_ID);
+    // The region is the project's: `X-Project-Id` (AK/SK), else the `--sim` region.
+    let region = super::header_region(&st, &headers, &uri);
+    let cat = st.catalog_in(IMS_ID, &region);
     let start = match first(&q, "marker") {
         None => 0,
         Some(m) => match cat.by_id.get(m) {

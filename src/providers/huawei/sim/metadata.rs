@@ -17,7 +17,7 @@ use super::super::credentials::{
 use crate::sim::Shared;
 use crate::sim::auth::header;
 use crate::sim::reply;
-use crate::sim::service::{SimApiDef, SimService};
+use crate::sim::service::{SimApiDef, SimService, no_region};
 
 /// The cloud the simulator's key store files these keys under (the credential group).
 pub const CLOUD: &str = "huawei";
@@ -42,6 +42,9 @@ const APIS: &[SimApiDef] = &[
             *m == Method::PUT && matches!(segs, ["meta-data", "latest", "api", "token"])
         },
         fault: text_fault,
+        rate: None,
+        region: no_region,
+        throttled: too_many,
     },
     SimApiDef {
         name: KEY_API,
@@ -50,8 +53,16 @@ const APIS: &[SimApiDef] = &[
             *m == Method::GET && matches!(segs, ["openstack", "latest", "securitykey"])
         },
         fault: text_fault,
+        rate: None,
+        region: no_region,
+        throttled: too_many,
     },
 ];
+
+/// Never sent: the metadata services have no rate limit.
+fn too_many() -> Response {
+    text_fault(StatusCode::TOO_MANY_REQUESTS)
+}
 
 fn text_fault(status: StatusCode) -> Response {
     reply::text(

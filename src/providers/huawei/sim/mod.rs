@@ -30,7 +30,7 @@ use crate::sim::catalog::{Entry, Kind, mix};
 use crate::sim::metadata::Temporary;
 use crate::sim::paging::offset_page;
 use crate::sim::reply::{self, first, form_pairs, js, json_value, parse_uint};
-use crate::sim::service::{SimApiDef, SimService};
+use crate::sim::service::{SimApiDef, SimService, no_region};
 use crate::sim::{Shared, SimApi, SimState};
 
 /// The simulated gateway, shared by the three Huawei providers.
@@ -46,12 +46,18 @@ const APIS: &[SimApiDef] = &[
         image_api: true,
         matches: |m, segs| *m == Method::GET && matches!(segs, ["v2", "images"]),
         fault: gateway_fault,
+        rate: Some(super::ims::RATE_LIMIT),
+        region: header_region,
+        throttled,
     },
     SimApiDef {
         name: "workspace",
         image_api: true,
         matches: |m, segs| *m == Method::GET && matches!(segs, ["v2", _, "images"]),
         fault: gateway_fault,
+        rate: Some(super::workspace::RATE_LIMIT),
+        region: path_region,
+        throttled,
     },
     SimApiDef {
         name: "cph",
@@ -60,20 +66,47 @@ const APIS: &[SimApiDef] = &[
             *m == Method::GET && matches!(segs, ["v1", _, "cloud-phone", "phone-images"])
         },
         fault: gateway_fault,
+        rate: Some(super::cph::RATE_LIMIT),
+        region: path_region,
+        throttled,
     },
     SimApiDef {
         name: "iam",
         image_api: false,
         matches: |m, segs| *m == Method::GET && matches!(segs, ["v3", "projects"]),
         fault: gateway_fault,
+        rate: Some(super::client::IAM_RATE_LIMIT),
+        region: no_region,
+        throttled,
     },
     SimApiDef {
         name: "glance",
         image_api: false,
         matches: |m, segs| *m == Method::GET && matches!(segs, [""]),
         fault: gateway_fault,
+        rate: None,
+        region: no_region,
+        throttled,
     },
 ];
+
+/// The gateway's answer to a request over the API's limit: 429 `APIGW.0308`.
+fn throttled() -> Response {
+    gateway_fault(StatusCode::TOO_MANY_REQUESTS)
+}
+
+/// The region of an IMS request: its `X-Project-Id`'s (AK/SK), else the `--sim` region.
+pub(crate) fn header_region(st: &SimState, headers: &HeaderMap, _: &Uri) -> String {
+    match headers.get("x-project-id").and_then(|v| v.to_str().ok()) {
+        Some(p) => project_region(st, p),
+        None => crate::providers::Provider::sim_region(&super::IMS).to_string(),
+    }
+}
+
+/// The region of a Workspace / CPH request: its path's project's.
+fn path_region(st: &SimState, _: &HeaderMap, uri: &Uri) -> String {
+    project_region(st, &path_project(uri))
+}
 
 impl SimService for HuaweiSim {
     fn name(&self) -> &'static str {
@@ -172,12 +205,26 @@ async fn versions(headers: HeaderMap) -> Response {
     )
 }
 
-/// Project ids this account owns: the configured one, or one per known region.
+/// Project ids this account owns: the configured one, or one per known region (but the
+/// regions the simulator was told the account has no project in).
 fn known_project(st: &SimState, id: &str) -> bool {
     match st.creds().get(PROJECT_ID) {
         Some(p) => p == id,
-        None => regions::union().iter().any(|r| project_id(r) == id),
+        None => regions::union()
+            .iter()
+            .any(|r| st.has_project(r) && project_id(r) == id),
     }
+}
+
+/// The region of a project id: the region whose simulated project it is; the `--sim` region
+/// for a configured project id (it names no region), or an id of no region.
+pub(crate) fn project_region(st: &SimState, id: &str) -> String {
+    if st.creds().get(PROJECT_ID).is_none()
+        && let Some(r) = regions::union().into_iter().find(|r| project_id(r) == id)
+    {
+        return r.to_string();
+    }
+    crate::providers::Provider::sim_region(&super::IMS).to_string()
 }
 
 /// Checks auth and the path's project id; `Err` is the response to send.
@@ -234,7 +281,10 @@ async fn iam_projects(
     let names: Vec<&str> = match first(&q, "name") {
         Some(n) => known.into_iter().filter(|r| *r == n).collect(),
         None => known,
-    };
+    }
+    .into_iter()
+    .filter(|r| st.has_project(r))
+    .collect();
     let projects: Vec<Value> = names
         .iter()
         .map(|r| {
@@ -325,15 +375,8 @@ async fn workspace(
             && platform.is_none_or(|v| f.platform.eq_ignore_ascii_case(v))
             && image_id.is_none_or(|v| e.id == v)
     };
-    let page = offset_page(
-        &st,
-        api("workspace"),
-        st.catalog(WORKSPACE_ID),
-        filtered,
-        keep,
-        offset,
-        limit,
-    );
+    let cat = st.catalog_in(WORKSPACE_ID, &project_region(&st, &project));
+    let page = offset_page(&st, api("workspace"), &cat, filtered, keep, offset, limit);
     let prefix = format!("{{\"total_count\":{},\"images\":", page.total);
     let body = reply::join_items(
         &prefix,
@@ -379,7 +422,7 @@ async fn cph(
             }
         },
     } as usize;
-    let cat = st.catalog(CPH_ID);
+    let cat = st.catalog_in(CPH_ID, &project_region(&st, &project));
     let start = match first(&q, "marker") {
         None => 0,
         Some(m) => match cat.by_id.get(m) {

@@ -1,0 +1,63 @@
+//! Odd input that used to surprise: a dead proxy in the environment (loopback goes direct, so
+//! `--sim` still works) and a region given twice (listed once).
+
+mod common;
+
+use common::{imgcat, stderr};
+
+fn count(out: &std::process::Output) -> usize {
+    String::from_utf8_lossy(&out.stdout).lines().count()
+}
+
+#[test]
+fn a_dead_proxy_does_not_break_the_simulator() {
+    let plain = imgcat(&[], ["--sim", "list", "-p", "all", "-o", "ndjson"]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    for var in [
+        "HTTP_PROXY",
+        "HTTPS_PROXY",
+        "ALL_PROXY",
+        "http_proxy",
+        "all_proxy",
+    ] {
+        let env = vec![(var.to_string(), "http://127.0.0.1:1".to_string())];
+        let out = imgcat(&env, ["--sim", "list", "-p", "all", "-o", "ndjson"]);
+        assert_eq!(out.status.code(), Some(0), "{var}: {}", stderr(&out));
+        assert_eq!(count(&out), count(&plain), "{var}");
+    }
+}
+
+#[test]
+fn a_region_given_twice_is_listed_once() {
+    let once = imgcat(
+        &[],
+        [
+            "--sim",
+            "list",
+            "-p",
+            "huawei-ims",
+            "-r",
+            "cn-north-4",
+            "-o",
+            "ndjson",
+        ],
+    );
+    let twice = imgcat(
+        &[],
+        [
+            "--sim",
+            "list",
+            "-p",
+            "huawei-ims",
+            "-r",
+            "cn-north-4",
+            "-r",
+            "cn-north-4",
+            "-o",
+            "ndjson",
+        ],
+    );
+    assert_eq!(twice.status.code(), Some(0), "{}", stderr(&twice));
+    assert!(count(&once) > 0);
+    assert_eq!(count(&twice), count(&once));
+}
