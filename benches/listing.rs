@@ -153,6 +153,8 @@ fn run(bin: &str, env: &[(String, String)], args: &[&str], sim: Option<&Sim>) ->
         .args(args)
         .env_clear()
         .envs(env.iter().map(|(k, v)| (k, v)))
+        // Never ask instance metadata: the benchmark talks to the simulator only.
+        .env("IMGCAT_NO_METADATA", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::from(out.try_clone().expect("stdout file")))
         .stderr(Stdio::piped())
@@ -240,6 +242,7 @@ fn paging_facts(bin: &str) -> Vec<(ProviderId, Paging, String)> {
     let out = Command::new(bin)
         .args(["providers", "--output", "json"])
         .env_clear()
+        .env("IMGCAT_NO_METADATA", "1")
         .output()
         .unwrap_or_else(|e| panic!("{bin} providers: {e}"));
     let v: serde_json::Value =

@@ -73,6 +73,7 @@ fn start_sim(bin: &str, images: usize, latency_ms: u64) -> (std::process::Child,
         .arg("--latency-ms")
         .arg(latency_ms.to_string())
         .env_clear()
+        .env("IMGCAT_NO_METADATA", "1")
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -96,6 +97,7 @@ fn run(bin: &str, env: &[(String, String)], args: &[&str]) -> (Duration, i32, u6
     let out = Command::new(bin)
         .args(args)
         .env_clear()
+        .env("IMGCAT_NO_METADATA", "1")
         .envs(env.iter().map(|(k, v)| (k, v)))
         .stdin(Stdio::null())
         .output()
@@ -122,6 +124,7 @@ fn paging(bin: &str) -> HashMap<String, Paging> {
     let out = Command::new(bin)
         .args(["providers", "-o", "json"])
         .env_clear()
+        .env("IMGCAT_NO_METADATA", "1")
         .output()
         .expect("imgcat providers");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("providers JSON");
@@ -230,6 +233,7 @@ fn main() {
         let out = Command::new(&bin)
             .args(["regions", "-p", p.as_str(), "-o", "json"])
             .env_clear()
+            .env("IMGCAT_NO_METADATA", "1")
             .envs(env.iter().map(|(k, v)| (k, v)))
             .output()
             .expect("imgcat regions");

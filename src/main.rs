@@ -39,14 +39,11 @@ fn main() -> ExitCode {
 }
 
 fn run(cli: Cli) -> anyhow::Result<i32> {
-    // Commands that need no network or runtime run before one is built.
+    // Commands that need no network or runtime run before one is built (`providers` and
+    // `config show` may ask instance metadata).
     match &cli.command {
         Command::Completions(args) => return Ok(cli::info::completions(args)?),
         Command::Man => return Ok(cli::info::man()?),
-        Command::Providers(args) => return Ok(cli::info::providers(&cli.global, args)?),
-        Command::Config(ConfigCommand::Show(args)) => {
-            return Ok(cli::config::show(&cli.global, args)?);
-        }
         _ => {}
     }
     limit_malloc_arenas();
@@ -62,10 +59,10 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             Command::Where(args) => cli::where_::run(global, args).await,
             Command::Wait(args) => cli::wait::run(global, args).await,
             Command::Regions(args) => cli::info::regions(global, args).await,
+            Command::Providers(args) => cli::info::providers(global, args).await,
+            Command::Config(ConfigCommand::Show(args)) => cli::config::show(global, args).await,
             Command::Sim(SimCommand::Serve(args)) => cli::sim::serve(args).await,
-            Command::Completions(_) | Command::Man | Command::Providers(_) | Command::Config(_) => {
-                Ok(imgcat::error::exit::OK)
-            }
+            Command::Completions(_) | Command::Man => Ok(imgcat::error::exit::OK),
         }
     })?;
     runtime.shutdown_background();

@@ -21,6 +21,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use crate::config::Env;
+use crate::credentials::warn_if_readable_by_others;
 use crate::error::{Error, Result};
 use crate::providers::{CredentialGroup, ProviderId, credential_groups};
 
@@ -179,20 +180,3 @@ fn read_group(
     }
     Ok(())
 }
-
-#[cfg(unix)]
-fn warn_if_readable_by_others(path: &std::path::Path) {
-    use std::os::unix::fs::PermissionsExt;
-    if let Ok(meta) = std::fs::metadata(path)
-        && meta.permissions().mode() & 0o077 != 0
-    {
-        tracing::warn!(
-            "{} holds credentials and is readable by group or others; run: chmod 600 {}",
-            path.display(),
-            path.display()
-        );
-    }
-}
-
-#[cfg(not(unix))]
-fn warn_if_readable_by_others(_path: &std::path::Path) {}

@@ -210,6 +210,7 @@ fn a_reader_that_stops_early_is_not_an_error() {
     use std::process::{Command, Stdio};
     let mut child = Command::new(env!("CARGO_BIN_EXE_imgcat"))
         .env_clear()
+        .env("IMGCAT_NO_METADATA", "1")
         .args([
             "--sim",
             "--sim-images",

@@ -30,6 +30,7 @@ struct Run {
 fn run(sim: &Sim, p: ProviderId, extra: &[&str]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_imgcat"));
     cmd.env_clear()
+        .env("IMGCAT_NO_METADATA", "1")
         .envs(sim.env(p, Auth::Keys))
         .args(["--timeout", "2", "--retries", "3"])
         .args(["list", "--provider", p.as_str(), "--region", region(p)])

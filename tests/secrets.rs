@@ -159,7 +159,9 @@ impl Recorder {
                             out.push(tok.trim().to_string());
                         }
                     }
-                    "x-auth-token" | "x-security-token" => out.push(value.to_string()),
+                    "x-auth-token" | "x-security-token" | "x-tc-token" | "x-metadata-token" => {
+                        out.push(value.to_string())
+                    }
                     _ => {}
                 }
             }
@@ -239,6 +241,15 @@ fn modes() -> Vec<(
         v.push((p, true, Auth::Temporary, &[][..], "temporary AK/SK + token"));
         v.push((p, false, Auth::Token, &[][..], "IAM token"));
     }
+    let t3 = tencent::cvm::ID;
+    v.push((t3, false, Auth::Keys, &[][..], "keys (TC3-HMAC-SHA256)"));
+    v.push((
+        t3,
+        true,
+        Auth::Temporary,
+        &[][..],
+        "keys + session token (X-TC-Token)",
+    ));
     let t = tencent::legacy::ID;
     v.push((t, false, Auth::Keys, &[][..], "keys (HmacSHA256)"));
     v.push((t, true, Auth::Temporary, &[][..], "keys + session token"));
@@ -274,7 +285,7 @@ fn no_secret_or_signature_in_logs_for_any_provider_or_auth_mode() {
             assert!(!sent.is_empty(), "{what}: no credential seen on the wire");
             if tokens {
                 let var = match p {
-                    tencent::legacy::ID => "TENCENTCLOUD_SESSION_TOKEN",
+                    tencent::legacy::ID | tencent::cvm::ID => "TENCENTCLOUD_SESSION_TOKEN",
                     _ => "HUAWEICLOUD_SDK_SECURITY_TOKEN",
                 };
                 let token = creds(true).get(var).unwrap_or_default().to_string();
@@ -300,7 +311,12 @@ fn no_secret_or_signature_in_logs_for_any_provider_or_auth_mode() {
                     "{what}: no masked credential header in the --debug log: {err}"
                 );
                 if tokens {
-                    assert!(err.contains("x-security-token: ***"), "{what}: {err}");
+                    let header = if p == tencent::cvm::ID {
+                        "x-tc-token: ***"
+                    } else {
+                        "x-security-token: ***"
+                    };
+                    assert!(err.contains(header), "{what}: {err}");
                 }
             }
         }
@@ -317,7 +333,7 @@ fn wrong_credentials_exit_4_with_the_providers_error_and_no_secret() {
     for (p, tokens, mode, extra, label) in modes() {
         let sim = if tokens { &temp } else { &plain };
         let expected = match (p, mode) {
-            (tencent::legacy::ID, _) => "AuthFailure.SignatureFailure",
+            (tencent::legacy::ID | tencent::cvm::ID, _) => "AuthFailure.SignatureFailure",
             (zenlayer::ID, Auth::Token) => "AUTHENTICATION_FAILED",
             (zenlayer::ID, _) => "SIGNATURE_FAILURE",
             _ => "APIGW.0301",
@@ -439,6 +455,7 @@ fn debug_of_configuration_holds_no_secret() {
             .unwrap_or_else(|e| panic!("http client: {e}")),
         env,
         endpoint: None,
+        credentials: imgcat::credentials::Resolved::default(),
     };
     show("setup", format!("{setup:?}"));
     show("setup", format!("{setup:#?}"));
@@ -446,6 +463,132 @@ fn debug_of_configuration_holds_no_secret() {
         assert!(s.contains("***"), "{what}: secrets shown as ***: {s}");
         for secret in &secrets {
             assert!(!s.contains(secret.as_str()), "{what}: {secret:?} in {s}");
+        }
+    }
+}
+
+/// A source case: its label, the provider listed, and the credentials file it writes (path
+/// under `HOME`, text), or `None` for instance metadata.
+type SourceCase = (&'static str, ProviderId, Option<(&'static str, String)>);
+
+/// The sources beyond the environment: each SDK credentials file and each instance metadata
+/// service, at `-vv` and `--debug` through the recorder (metadata requests included), and in
+/// `config show` (table and JSON). No configured secret, no temporary secret or token the
+/// metadata services handed out, and nothing sent as a credential may be printed.
+#[test]
+fn no_secret_from_credentials_files_or_metadata_in_logs_or_config_show() {
+    let sim = Sim::start(SimConfig::new(40).credentials(creds(false)));
+    let c = &sim.creds;
+    let get = |k: &str| c.get(k).unwrap_or_default().to_string();
+    let huawei_file = format!(
+        "[basic]\nak = {}\nsk = {}\n",
+        get("HUAWEICLOUD_SDK_AK"),
+        get("HUAWEICLOUD_SDK_SK")
+    );
+    let tencent_file = format!(
+        "[default]\nsecret_id = {}\nsecret_key = {}\n",
+        get("TENCENTCLOUD_SECRET_ID"),
+        get("TENCENTCLOUD_SECRET_KEY")
+    );
+    let zeno_keys = format!(
+        r#"{{"default":{{"access_key_id":"{}","access_key_secret":"{}"}}}}"#,
+        get("ZENLAYERCLOUD_ACCESS_KEY_ID"),
+        get("ZENLAYERCLOUD_ACCESS_KEY_PASSWORD")
+    );
+    let zeno_token = format!(
+        r#"{{"default":{{"token":"{}"}}}}"#,
+        get("ZENLAYERCLOUD_TOKEN")
+    );
+    let cases: Vec<SourceCase> = vec![
+        (
+            "huawei SDK file",
+            huawei::IMS_ID,
+            Some((".huaweicloud/credentials", huawei_file)),
+        ),
+        (
+            "tencent SDK file",
+            tencent::cvm::ID,
+            Some((".tencentcloud/credentials", tencent_file)),
+        ),
+        (
+            "zeno keys",
+            zenlayer::ID,
+            Some((".zenlayer/credentials.json", zeno_keys)),
+        ),
+        (
+            "zeno token",
+            zenlayer::ID,
+            Some((".zenlayer/credentials.json", zeno_token)),
+        ),
+        ("ECS metadata", huawei::WORKSPACE_ID, None),
+        ("CVM metadata (API 3.0)", tencent::cvm::ID, None),
+        ("CVM metadata (API 2.0)", tencent::legacy::ID, None),
+    ];
+    let secrets = all_secrets();
+    for (label, p, file) in cases {
+        let home = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let rec = Recorder::start(&sim.url());
+        let mut env: Vec<(String, String)> = vec![
+            ("HOME".into(), home.path().display().to_string()),
+            ("HUAWEICLOUD_SDK_IAM_ENDPOINT".into(), rec.url.clone()),
+        ];
+        for q in ProviderId::all() {
+            env.push((q.endpoint_var(), rec.url.clone()));
+        }
+        let metadata = file.is_none();
+        if let Some((rel, text)) = &file {
+            let path = home.path().join(rel);
+            if let Some(dir) = path.parent() {
+                std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("{e}"));
+            }
+            std::fs::write(&path, text).unwrap_or_else(|e| panic!("{e}"));
+            env.push(("IMGCAT_NO_METADATA".into(), "1".into()));
+        } else {
+            env.push(("IMGCAT_HUAWEI_METADATA_ENDPOINT".into(), rec.url.clone()));
+            env.push(("IMGCAT_TENCENT_METADATA_ENDPOINT".into(), rec.url.clone()));
+        }
+        let mut outputs: Vec<(String, Output)> = Vec::new();
+        for verbosity in ["-vv", "--debug"] {
+            let out = imgcat(
+                &env,
+                [
+                    "list",
+                    "-p",
+                    p.as_str(),
+                    "-r",
+                    region(p),
+                    "-o",
+                    "json",
+                    verbosity,
+                ],
+            );
+            let what = format!("{label} {verbosity}");
+            assert!(out.status.success(), "{what}: {}", stderr(&out));
+            let images: Vec<serde_json::Value> =
+                serde_json::from_slice(&out.stdout).unwrap_or_default();
+            assert!(!images.is_empty(), "{what}: no images");
+            outputs.push((what, out));
+        }
+        for format in ["table", "json"] {
+            let out = imgcat(&env, ["config", "show", "-o", format]);
+            assert!(out.status.success(), "{label}: {}", stderr(&out));
+            assert!(stdout(&out).contains("***"), "{label}: {}", stdout(&out));
+            outputs.push((format!("{label} config show -o {format}"), out));
+        }
+        let sent = rec.sent_credentials();
+        let temporary = sim.handle.temporary_secrets();
+        if metadata {
+            assert!(!temporary.is_empty(), "{label}: metadata handed out keys");
+            assert!(
+                temporary.iter().any(|t| sent.contains(t)),
+                "{label}: a temporary token was sent with its keys"
+            );
+        }
+        assert!(!sent.is_empty(), "{label}: no credential seen on the wire");
+        for (what, out) in &outputs {
+            assert_clean(what, out, &secrets);
+            assert_clean(what, out, &sent);
+            assert_clean(what, out, &temporary);
         }
     }
 }

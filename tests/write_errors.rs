@@ -12,6 +12,7 @@ fn to_dev_full(args: &[&str]) -> (Option<i32>, String) {
     };
     let out = Command::new(env!("CARGO_BIN_EXE_imgcat"))
         .env_clear()
+        .env("IMGCAT_NO_METADATA", "1")
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .args(args)
         .stdout(Stdio::from(full))

@@ -1,5 +1,5 @@
 //! `imgcat config show`: the effective configuration, secrets masked, and where each value
-//! came from (environment or profile).
+//! came from (flag, environment, profile, an SDK credentials file, instance metadata).
 
 use std::io::Write;
 
@@ -11,23 +11,40 @@ use crate::error::{Result, exit};
 use crate::http::redact::MASK;
 
 /// Every variable imgcat reads, and whether its value is secret: each credential group's keys
-/// (registry order), then each provider's `IMGCAT_ENDPOINT_<ID>`.
+/// (registry order) and the variables its chain reads (credentials files, metadata
+/// endpoints), the metadata switch, then each provider's `IMGCAT_ENDPOINT_<ID>`.
 pub fn variables() -> Vec<(String, bool)> {
     let mut out: Vec<(String, bool)> = Vec::new();
     for g in crate::providers::credential_groups() {
         for k in g.keys {
             out.push((k.env.to_string(), k.secret));
         }
+        for v in g.chain.map(|c| c.variables()).unwrap_or_default() {
+            out.push((v.to_string(), false));
+        }
     }
+    out.push((crate::credentials::NO_METADATA_VAR.to_string(), false));
     for p in crate::providers::ProviderId::all() {
         out.push((p.endpoint_var(), false));
     }
     out
 }
 
-/// Prints the effective configuration.
-pub fn show(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
+/// Prints the effective configuration: every variable set (by a flag, the environment, the
+/// profile, an SDK credentials file or instance metadata) and where it came from.
+pub async fn show(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
     let (env, profile) = runtime::process_env(global)?;
+    let mut run = runtime::RunEnv {
+        env,
+        sim: None,
+        profile_concurrency: None,
+        credentials: crate::credentials::Resolved::default(),
+    };
+    if !global.sim {
+        runtime::resolve_chains(global, &mut run, &crate::providers::credential_groups()).await?;
+    }
+    let metadata = crate::credentials::metadata_enabled(&run.env, global.no_metadata);
+    let env = run.env;
     let mut rows: Vec<(String, String, String)> = Vec::new();
     for (name, secret) in variables() {
         let name = name.as_str();
@@ -53,6 +70,12 @@ pub fn show(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
         (None, None) => (DEFAULT_CONCURRENCY, "default".to_string()),
     };
     rows.push(("concurrency".into(), concurrency.to_string(), origin));
+    let (md, md_origin) = match (metadata, global.no_metadata) {
+        (true, _) => ("on", "default"),
+        (false, true) => ("off", "flag"),
+        (false, false) => ("off", crate::credentials::NO_METADATA_VAR),
+    };
+    rows.push(("instance metadata".into(), md.into(), md_origin.into()));
     let profile_line = match &profile {
         Some(p) => format!("{} ({})", p.name, p.path.display()),
         None => "none".to_string(),

@@ -17,9 +17,16 @@ fn table(header: &[&str]) -> Table {
     t
 }
 
-/// `imgcat providers`.
-pub fn providers(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
-    let (env, _) = runtime::process_env(global)?;
+/// `imgcat providers`. A provider counts as configured when a credential chain finds its keys
+/// (instance metadata included).
+pub async fn providers(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
+    let env = if global.sim {
+        runtime::process_env(global)?.0
+    } else {
+        let mut run = runtime::run_env(global).await?;
+        runtime::resolve_chains(global, &mut run, &providers::credential_groups()).await?;
+        run.env
+    };
     let rows: Vec<(About, bool, String)> = REGISTRY
         .iter()
         .map(|p| {
@@ -82,12 +89,14 @@ pub async fn regions(global: &GlobalArgs, args: &RegionsArgs) -> Result<i32> {
     let known = || policy.known.iter().map(|s| s.to_string()).collect();
     let list: Vec<String> = match policy.all_from {
         Some(call) => {
-            let run_env = runtime::run_env(global).await?;
+            let mut run_env = runtime::run_env(global).await?;
+            runtime::resolve_chains(global, &mut run_env, &[p.provider().credentials()]).await?;
             if p.provider().configured(&run_env.env) {
                 let setup = Setup {
                     http: runtime::http_client(global, &run_env)?,
                     env: run_env.env.clone(),
                     endpoint: None,
+                    credentials: run_env.credentials.clone(),
                 };
                 let adapters = providers::build(&[p], &setup)?;
                 match adapters.first() {

@@ -80,6 +80,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "N", default_value_t = 3,
           value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: u32,
+    /// Never ask the clouds' instance metadata services for temporary keys [env:
+    /// IMGCAT_NO_METADATA=1].
+    #[arg(long, global = true)]
+    pub no_metadata: bool,
     /// The flags providers declare (each stands for an environment variable).
     #[command(flatten)]
     pub provider_flags: flags::ProviderFlags,
@@ -481,6 +485,11 @@ pub struct SimServeArgs {
     /// Inject a fault (repeatable), e.g. status:503:3 (see README, "Fault injection").
     #[arg(long = "fault", value_name = "KIND[:ARGS]")]
     pub faults: Vec<String>,
+    /// How long the temporary keys of the simulated instance metadata services stay valid, in
+    /// seconds; each asking hands out a new pair (short, to test refresh).
+    #[arg(long, value_name = "SECS", default_value_t = 3600,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub metadata_ttl: u64,
     /// Keep the image with this id hidden until SECONDS after the start, when it appears
     /// (repeatable; an id of a provider's catalog in its --sim region).
     #[arg(long = "appear", value_name = "ID:SECONDS")]

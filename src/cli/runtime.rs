@@ -8,10 +8,11 @@ use std::time::Duration;
 
 use super::GlobalArgs;
 use crate::config::{self, Env};
+use crate::credentials::{self, Origin, Resolved};
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, HttpOptions};
 use crate::listing::Job;
-use crate::providers::{self, Adapter, ProviderId, Setup};
+use crate::providers::{self, Adapter, CredentialGroup, ProviderId, Setup};
 use crate::sim::{self, SimCredentials, SimHandle};
 
 /// Sets up request logging on stderr for the verbosity asked for.
@@ -68,6 +69,8 @@ pub struct RunEnv {
     pub sim: Option<SimHandle>,
     /// The profile's `concurrency`.
     pub profile_concurrency: Option<u16>,
+    /// What the credential chains found beyond the environment ([`resolve_chains`]).
+    pub credentials: Resolved,
 }
 
 /// The process environment with the provider flags set over it and the profile filling in
@@ -77,12 +80,47 @@ pub fn process_env(global: &GlobalArgs) -> Result<(Env, Option<crate::profile::P
     global.provider_flags.apply(&mut env);
     let profile = crate::profile::load(&env, global.profile.as_deref())?;
     if let Some(p) = &profile {
-        env.fill_from(
-            &p.vars,
-            &format!("profile {} ({})", p.name, p.path.display()),
-        );
+        let origin = Origin::Profile {
+            name: p.name.clone(),
+            path: p.path.clone(),
+        };
+        env.fill_from(&p.vars, &origin.to_string());
     }
     Ok((env, profile))
+}
+
+/// The credential groups of the providers `given` names (`all`: every group), in registry
+/// order. Values that are not provider ids are left to [`select_providers`] to report.
+pub fn groups_of(given: &[String]) -> Vec<&'static CredentialGroup> {
+    if given.iter().any(|g| g == "all") {
+        return providers::credential_groups();
+    }
+    let mut out: Vec<&'static CredentialGroup> = Vec::new();
+    for g in given {
+        if let Ok(p) = g.parse::<ProviderId>() {
+            let group = p.provider().credentials();
+            if !out.iter().any(|o| o.table == group.table) {
+                out.push(group);
+            }
+        }
+    }
+    out
+}
+
+/// Runs the credential chains of `groups` (SDK files, then instance metadata unless switched
+/// off) for the groups whose keys the flags, environment and profile did not give. Once per
+/// run; never under `--sim`.
+pub async fn resolve_chains(
+    global: &GlobalArgs,
+    run: &mut RunEnv,
+    groups: &[&'static CredentialGroup],
+) -> Result<()> {
+    if run.sim.is_some() {
+        return Ok(());
+    }
+    let metadata = credentials::metadata_enabled(&run.env, global.no_metadata);
+    run.credentials = credentials::resolve(&mut run.env, groups, metadata).await?;
+    Ok(())
 }
 
 /// The demo region of each provider under `--sim`.
@@ -98,6 +136,7 @@ pub async fn run_env(global: &GlobalArgs) -> Result<RunEnv> {
             env,
             sim: None,
             profile_concurrency: profile.and_then(|p| p.concurrency),
+            credentials: Resolved::default(),
         });
     }
     let mut process = Env::from_process();
@@ -117,6 +156,7 @@ pub async fn run_env(global: &GlobalArgs) -> Result<RunEnv> {
         env: Env::from_pairs(pairs),
         sim: Some(handle),
         profile_concurrency: None,
+        credentials: Resolved::default(),
     })
 }
 
@@ -135,7 +175,7 @@ pub fn select_providers(given: &[String], env: &Env, sim: bool) -> Result<Vec<Pr
                     .map(|g| g.hint)
                     .collect();
                 return Err(Error::Config(format!(
-                    "--provider all: no provider has credentials configured; set {} (or try --sim)",
+                    "--provider all: no provider has credentials configured; set {} (or write an official SDK's credentials file, or try --sim)",
                     hints.join("; or ")
                 )));
             }
@@ -279,7 +319,8 @@ pub struct Plan {
 
 /// Resolves providers, regions, credentials and endpoints into jobs.
 pub async fn plan(global: &GlobalArgs, target: &super::TargetArgs) -> Result<Plan> {
-    let run_env = run_env(global).await?;
+    let mut run_env = run_env(global).await?;
+    resolve_chains(global, &mut run_env, &groups_of(&target.providers)).await?;
     let providers = select_providers(&target.providers, &run_env.env, global.sim)?;
     if target.endpoint.is_some() && providers.len() != 1 {
         return Err(Error::Usage(
@@ -291,6 +332,7 @@ pub async fn plan(global: &GlobalArgs, target: &super::TargetArgs) -> Result<Pla
         http: http_client(global, &run_env)?,
         env: run_env.env.clone(),
         endpoint: target.endpoint.clone(),
+        credentials: run_env.credentials.clone(),
     };
     let jobs = jobs(&providers, &target.regions, &run_env, &setup).await?;
     Ok(Plan { run_env, jobs })

@@ -11,6 +11,7 @@ use crate::sim::{self, SimConfig, SimCredentials};
 pub async fn serve(args: &SimServeArgs) -> Result<i32> {
     let config = SimConfig::new(args.images as usize)
         .latency(Duration::from_millis(args.latency_ms))
+        .metadata_ttl(Duration::from_secs(args.metadata_ttl))
         .credentials(SimCredentials::from_env())
         .parse_faults(&args.faults)
         .map_err(|e| Error::Usage(format!("sim serve: --fault: {e}")))?

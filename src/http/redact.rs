@@ -11,6 +11,10 @@ const SECRET_HEADERS: &[&str] = &[
     "x-auth-token",
     "x-security-token",
     "x-subject-token",
+    // Tencent API 3.0's session token of temporary keys.
+    "x-tc-token",
+    // The ECS metadata service's session token.
+    "x-metadata-token",
     "cookie",
     "set-cookie",
 ];

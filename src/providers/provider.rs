@@ -124,6 +124,9 @@ pub struct CredentialGroup {
     pub hint: &'static str,
     /// The variable that holds the default region (or zone).
     pub region_var: &'static str,
+    /// Where the official SDK looks for the group's keys after the environment (its
+    /// credentials files, its instance metadata service), when it looks anywhere else.
+    pub chain: Option<&'static crate::credentials::Chain>,
 }
 
 /// One variable a provider reads.
@@ -251,6 +254,8 @@ pub struct Setup {
     pub env: Env,
     /// `--endpoint`, when exactly one provider is selected.
     pub endpoint: Option<String>,
+    /// What the credential chains found beyond the environment (metadata keys to refresh).
+    pub credentials: crate::credentials::Resolved,
 }
 
 /// Clients several adapters of one run share (the three Huawei services share one client and

@@ -311,7 +311,12 @@ pub(crate) async fn middleware(
         st.stats.count(api);
     }
     let faults = &st.faults;
-    let mut delay = st.latency;
+    // A metadata service is on the instance's own link: the API latency is not its.
+    let mut delay = if super::metadata::is_metadata_api(api) {
+        Duration::ZERO
+    } else {
+        st.latency
+    };
     if let Some(ms) = faults.fire(api, |k| match k {
         FaultKind::Slow { delay_ms, count } => Some((*delay_ms, *count)),
         _ => None,

@@ -21,6 +21,7 @@ pub(crate) mod auth;
 pub mod catalog;
 mod clock;
 mod faults;
+pub mod metadata;
 pub(crate) mod paging;
 pub(crate) mod reply;
 mod server;
@@ -154,6 +155,8 @@ pub struct SimConfig {
     pub credentials: SimCredentials,
     /// Injected faults (see [`Fault`] for the `KIND[:ARGS][@API,...]` syntax).
     pub faults: Vec<Fault>,
+    /// How long the temporary keys of the simulated metadata services stay valid.
+    pub metadata_ttl: Duration,
     /// Images of the catalogs that stay hidden until this long after the start: `(id, after)`.
     pub appear: Vec<(String, Duration)>,
     /// Regions where the account has no project (IAM does not list one there).
@@ -173,6 +176,7 @@ impl SimConfig {
             latency: Duration::ZERO,
             credentials: SimCredentials::from_env(),
             faults: Vec::new(),
+            metadata_ttl: metadata::DEFAULT_TTL,
             appear: Vec::new(),
             no_project: Vec::new(),
             rate_limits: true,
@@ -183,6 +187,12 @@ impl SimConfig {
     /// Builds the other regions' catalogs on first use only (a quick start for one region).
     pub fn lazy(mut self) -> Self {
         self.prebuild = false;
+        self
+    }
+
+    /// Sets how long the metadata services' temporary keys stay valid (short, to test refresh).
+    pub fn metadata_ttl(mut self, ttl: Duration) -> Self {
+        self.metadata_ttl = ttl;
         self
     }
 
@@ -288,6 +298,12 @@ impl SimHandle {
         self.state.stats.snapshot()
     }
 
+    /// Every secret key, token and metadata session token the metadata services handed out
+    /// so far (for tests that check none is ever printed).
+    pub fn temporary_secrets(&self) -> Vec<String> {
+        self.state.issued.secrets()
+    }
+
     /// Stops accepting connections, lets in-flight requests finish, and waits for the server.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
@@ -354,11 +370,15 @@ pub fn catalog_keys(provider: ProviderId) -> (&'static str, &'static str) {
     (c.id_key, c.name_key)
 }
 
-/// The registry's simulator services, each once, in registry order.
+/// The registry's simulator services, each once, in registry order: every provider's, then the
+/// metadata service of every credential group's chain that has one.
 pub fn services() -> Vec<&'static dyn service::SimService> {
     let mut out: Vec<&'static dyn service::SimService> = Vec::new();
-    for p in REGISTRY {
-        let s = p.sim_service();
+    let metadata = crate::providers::credential_groups()
+        .into_iter()
+        .filter_map(|g| g.chain.and_then(|c| c.metadata()))
+        .map(|m| m.sim_service());
+    for s in REGISTRY.iter().map(|p| p.sim_service()).chain(metadata) {
         if !out.iter().any(|o| o.name() == s.name()) {
             out.push(s);
         }

@@ -56,6 +56,17 @@ pub(crate) fn json_bytes(status: StatusCode, rid: &str, body: impl Into<Body>) -
     resp
 }
 
+/// A plain-text response (metadata services answer some paths in text).
+pub(crate) fn text(status: StatusCode, body: impl Into<String>) -> Response {
+    let mut resp = Response::new(Body::from(body.into()));
+    *resp.status_mut() = status;
+    resp.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
+    resp
+}
+
 /// A JSON value response.
 pub(crate) fn json_value(status: StatusCode, rid: &str, v: &serde_json::Value) -> Response {
     json_bytes(status, rid, serde_json::to_vec(v).unwrap_or_default())

@@ -51,6 +51,8 @@ pub struct SimState {
     pub(crate) stats: Stats,
     /// Armed faults.
     pub(crate) faults: FaultState,
+    /// The temporary keys the metadata services handed out.
+    pub(crate) issued: super::metadata::KeyStore,
 }
 
 impl SimState {
@@ -98,6 +100,7 @@ impl SimState {
                 .rate_limits
                 .then(|| crate::http::rate::Budgets::new(crate::http::rate::SERVER_WINDOW)),
             faults: FaultState::new(&config.faults),
+            issued: super::metadata::KeyStore::new(config.metadata_ttl),
             creds: config.credentials,
             latency: config.latency,
             clock: Clock::start(),
@@ -143,6 +146,11 @@ impl SimState {
     /// The credentials the simulator accepts.
     pub fn creds(&self) -> &SimCredentials {
         &self.creds
+    }
+
+    /// The temporary keys the metadata services handed out.
+    pub fn issued(&self) -> &super::metadata::KeyStore {
+        &self.issued
     }
 
     /// The catalog of provider `id` in its `--sim` region, as it stands now (empty for an id

@@ -105,7 +105,9 @@ pub fn region(p: ProviderId) -> &'static str {
     p.provider().sim_region()
 }
 
-/// Runs imgcat with exactly these environment variables (plus PATH) and arguments.
+/// Runs imgcat with exactly these environment variables (plus PATH) and arguments. Instance
+/// metadata is switched off (`IMGCAT_NO_METADATA=1`) unless `env` points a metadata endpoint
+/// somewhere (at a loopback server) or sets the switch itself: no test asks the real services.
 pub fn imgcat<I, S>(env: &[(String, String)], args: I) -> Output
 where
     I: IntoIterator<Item = S>,
@@ -115,6 +117,12 @@ where
     cmd.env_clear();
     if let Some(path) = std::env::var_os("PATH") {
         cmd.env("PATH", path);
+    }
+    let metadata_set = env
+        .iter()
+        .any(|(k, _)| k == "IMGCAT_NO_METADATA" || k.ends_with("_METADATA_ENDPOINT"));
+    if !metadata_set {
+        cmd.env("IMGCAT_NO_METADATA", "1");
     }
     cmd.envs(env.iter().map(|(k, v)| (k, v)));
     cmd.args(args);

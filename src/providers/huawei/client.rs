@@ -130,6 +130,7 @@ impl HuaweiClient {
                 };
                 let url = with_query(&iam, "/v3/projects", &[]);
                 let iam_target = Target::new(target.provider, "");
+                self.ready().await?;
                 let list: ProjectList = self
                     .http
                     .call(&iam_target, || self.request(&url, Call::Iam), decode_answer)
@@ -185,6 +186,15 @@ impl HuaweiClient {
             .cloned()
     }
 
+    /// Makes sure the keys are valid for the next request (temporary keys from ECS metadata
+    /// are refreshed before they expire).
+    pub async fn ready(&self) -> Result<()> {
+        match &self.config.auth {
+            HuaweiAuth::AkSk(keys) => keys.ready().await,
+            HuaweiAuth::Token(_) => Ok(()),
+        }
+    }
+
     /// The project id to send as `X-Project-Id`: needed in AK/SK mode (as the SDK sends it);
     /// `None` with a token, which is already project-scoped.
     pub async fn signing_project_id(
@@ -193,7 +203,7 @@ impl HuaweiClient {
         region: &str,
     ) -> Result<Option<String>> {
         match &self.config.auth {
-            HuaweiAuth::AkSk { .. } => Ok(Some(self.project_id(target, region).await?)),
+            HuaweiAuth::AkSk(_) => Ok(Some(self.project_id(target, region).await?)),
             HuaweiAuth::Token(_) => Ok(self.config.project_id.clone()),
         }
     }
@@ -205,6 +215,7 @@ impl HuaweiClient {
                 .map_err(|e| Error::Config(format!("{target}: bad IAM endpoint: {e}")))?,
         };
         let url = with_query(&iam, "/v3/projects", &[("name", region)]);
+        self.ready().await?;
         let list: ProjectList = self
             .http
             .call(target, || self.request(&url, Call::Iam), decode_answer)
@@ -231,26 +242,32 @@ impl HuaweiClient {
             Call::Iam => None,
         };
         let mut builder = self.http.reqwest().get(url.clone());
-        match &self.config.auth {
-            HuaweiAuth::AkSk {
-                ak,
-                sk,
-                security_token,
-            } => {
-                if let Some(p) = project_id {
-                    headers.push(("X-Project-Id", p));
-                }
-                if let Some(t) = security_token {
-                    headers.push(("X-Security-Token", t.expose()));
-                }
-                let signed = signer::sign("GET", url, &headers, b"", ak, sk.expose(), Utc::now());
-                builder = builder
-                    .header("X-Sdk-Date", signed.x_sdk_date)
-                    .header("Authorization", signed.authorization);
+        let keys = match &self.config.auth {
+            HuaweiAuth::AkSk(keys) => Some(keys.current()),
+            HuaweiAuth::Token(_) => None,
+        };
+        if let Some(k) = &keys {
+            if let Some(p) = project_id {
+                headers.push(("X-Project-Id", p));
             }
-            HuaweiAuth::Token(token) => {
-                builder = builder.header("X-Auth-Token", token.expose());
+            if let Some(t) = &k.token {
+                headers.push(("X-Security-Token", t.expose()));
             }
+            let signed = signer::sign(
+                "GET",
+                url,
+                &headers,
+                b"",
+                &k.id,
+                k.secret.expose(),
+                Utc::now(),
+            );
+            builder = builder
+                .header("X-Sdk-Date", signed.x_sdk_date)
+                .header("Authorization", signed.authorization);
+        }
+        if let HuaweiAuth::Token(token) = &self.config.auth {
+            builder = builder.header("X-Auth-Token", token.expose());
         }
         for (k, v) in headers {
             builder = builder.header(k, v);

@@ -4,8 +4,9 @@
 use url::Url;
 
 use crate::config::{Env, parse_endpoint};
+use crate::credentials::{KeyPair, Keys};
 use crate::error::{Error, Result};
-use crate::providers::{CredentialGroup, CredentialKey, SimKey};
+use crate::providers::{CredentialGroup, CredentialKey, Setup, SimKey};
 use crate::secret::Secret;
 
 /// Access key id.
@@ -72,20 +73,15 @@ pub static CREDENTIALS: CredentialGroup = CredentialGroup {
     ],
     hint: "HUAWEICLOUD_SDK_AK and HUAWEICLOUD_SDK_SK, or HUAWEICLOUD_AUTH_TOKEN",
     region_var: REGION,
+    chain: Some(&super::credentials::CHAIN),
 };
 
 /// How Huawei Cloud requests are authenticated.
 #[derive(Debug, Clone)]
 pub enum HuaweiAuth {
-    /// SDK-HMAC-SHA256 with an access key; temporary keys carry a security token.
-    AkSk {
-        /// Access key id.
-        ak: String,
-        /// Secret access key.
-        sk: Secret,
-        /// `X-Security-Token` of temporary credentials.
-        security_token: Option<Secret>,
-    },
+    /// SDK-HMAC-SHA256 with an access key (AK, SK); temporary keys carry their security token
+    /// (`X-Security-Token`), and those from ECS metadata are refreshed before they expire.
+    AkSk(Keys),
     /// An IAM token sent as `X-Auth-Token`, unsigned.
     Token(Secret),
 }
@@ -106,11 +102,11 @@ pub struct HuaweiConfig {
 pub fn from_env(env: &Env) -> Result<HuaweiConfig> {
     let secret = |k: &str| env.get(k).map(Secret::new);
     let auth = match (env.get(AK), secret(SK), secret(AUTH_TOKEN)) {
-        (Some(ak), Some(sk), _) => HuaweiAuth::AkSk {
-            ak: ak.to_string(),
-            sk,
-            security_token: secret(SECURITY_TOKEN),
-        },
+        (Some(ak), Some(sk), _) => HuaweiAuth::AkSk(Keys::fixed(KeyPair {
+            id: ak.to_string(),
+            secret: sk,
+            token: secret(SECURITY_TOKEN),
+        })),
         (Some(_), None, None) => {
             return Err(Error::Config(format!(
                 "huawei: {AK} is set but {SK} is not; set both"
@@ -134,4 +130,16 @@ pub fn from_env(env: &Env) -> Result<HuaweiConfig> {
         project_id: env.get(PROJECT_ID).map(str::to_string),
         iam_endpoint,
     })
+}
+
+/// The settings of a run's adapters: [`from_env`], with the ECS metadata keys (refreshed)
+/// when the chain found them there.
+pub fn from_setup(setup: &Setup) -> Result<HuaweiConfig> {
+    let mut config = from_env(&setup.env)?;
+    if let HuaweiAuth::AkSk(keys) = &mut config.auth {
+        *keys = setup
+            .credentials
+            .keys(CREDENTIALS.table, keys.current().as_ref().clone());
+    }
+    Ok(config)
 }

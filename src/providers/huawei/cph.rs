@@ -75,6 +75,7 @@ impl Cph {
             &format!("/v1/{project}/cloud-phone/phone-images"),
             &[("image_type", image_type)],
         );
+        self.client.ready().await?;
         self.http
             .call(
                 target,

@@ -155,6 +155,7 @@ impl Adapter for Ims {
                 };
                 async move {
                     let url = url?;
+                    self.client.ready().await?;
                     let (next, located) = self
                         .http
                         .call(

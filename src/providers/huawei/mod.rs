@@ -5,6 +5,7 @@
 mod client;
 pub mod config;
 mod cph;
+pub mod credentials;
 mod ims;
 pub mod regions;
 pub mod sign;
@@ -26,7 +27,8 @@ pub use workspace::{ID as WORKSPACE_ID, Workspace};
 use crate::config::Env;
 use crate::error::{ApiError, ErrorKind, Result};
 use crate::providers::{
-    About, Adapter, CredentialGroup, Provider, ProviderId, RegionPolicy, Setup, SharedClients,
+    About, Adapter, CredentialGroup, Provider, ProviderFlag, ProviderId, RegionPolicy, Setup,
+    SharedClients,
 };
 use crate::sim::catalog::Catalog;
 use crate::sim::service::SimService;
@@ -64,6 +66,22 @@ const ALL_FROM: Option<&str> = Some("the SDK's regions where IAM lists a project
 static IMS_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::IMS).with_all(ALL_FROM);
 static WORKSPACE_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::WORKSPACE).with_all(ALL_FROM);
 static CPH_REGIONS: RegionPolicy = RegionPolicy::fixed(regions::CPH).with_all(ALL_FROM);
+
+/// `--huawei-project-id`: the project id, over every other source of it (as the SDK takes
+/// `BasicCredentials(project_id=...)` with keys from anywhere, instance metadata included).
+static FLAGS: &[ProviderFlag] = &[ProviderFlag {
+    long: "huawei-project-id",
+    env: config::PROJECT_ID,
+    value_name: "ID",
+    help: "Huawei project id [env: HUAWEICLOUD_SDK_PROJECT_ID] (else the SDK file's, else asked from IAM per region)",
+    check: |s| {
+        if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            Err(format!("'{s}' is not a project id"))
+        } else {
+            Ok(())
+        }
+    },
+}];
 
 /// The key under which the three adapters share their client.
 const SHARED_CLIENT: &str = "huawei";
@@ -126,6 +144,10 @@ impl Provider for Service {
         "cn-north-4"
     }
 
+    fn flags(&self) -> &'static [ProviderFlag] {
+        FLAGS
+    }
+
     fn configured(&self, env: &Env) -> bool {
         config::from_env(env).is_ok()
     }
@@ -139,7 +161,7 @@ impl Provider for Service {
         let client = shared.get_or_try_insert(SHARED_CLIENT, || {
             Ok(HuaweiClient::new(
                 setup.http.clone(),
-                config::from_env(&setup.env)?,
+                config::from_setup(setup)?,
             ))
         })?;
         Ok(match self {

@@ -113,6 +113,7 @@ impl Adapter for Workspace {
                 let target = target.clone();
                 let project = project.clone();
                 async move {
+                    self.client.ready().await?;
                     self.http
                         .call(
                             &target,

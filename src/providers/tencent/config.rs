@@ -2,8 +2,9 @@
 //! table): one group that serves every Tencent provider.
 
 use crate::config::Env;
+use crate::credentials::{KeyPair, Keys};
 use crate::error::{Error, Result};
-use crate::providers::{CredentialGroup, CredentialKey, SimKey};
+use crate::providers::{CredentialGroup, CredentialKey, Setup, SimKey};
 use crate::secret::Secret;
 
 use super::v2::{SignatureMethod, parse_signature_method};
@@ -56,40 +57,34 @@ pub static CREDENTIALS: CredentialGroup = CredentialGroup {
     ],
     hint: "TENCENTCLOUD_SECRET_ID and TENCENTCLOUD_SECRET_KEY",
     region_var: REGION,
+    chain: Some(&super::credentials::CHAIN),
 };
 
-/// A Tencent key pair, and the token of temporary credentials.
-#[derive(Debug, Clone)]
-pub struct TencentCredentials {
-    /// `SecretId`.
-    pub secret_id: String,
-    /// Secret key.
-    pub secret_key: Secret,
-    /// The session token of temporary credentials.
-    pub token: Option<Secret>,
-}
-
-/// The key pair from the environment; `who` (a provider id) names the provider in the error.
-pub fn credentials(env: &Env, who: &str) -> Result<TencentCredentials> {
+/// The key pair from the environment (and its session token); `who` (a provider id) names
+/// the provider in the error.
+pub fn credentials(env: &Env, who: &str) -> Result<KeyPair> {
     let (Some(id), Some(key)) = (env.get(SECRET_ID), env.get(SECRET_KEY)) else {
         return Err(CREDENTIALS.missing(who));
     };
-    Ok(TencentCredentials {
-        secret_id: id.to_string(),
-        secret_key: Secret::new(key),
+    Ok(KeyPair {
+        id: id.to_string(),
+        secret: Secret::new(key),
         token: env.get(SESSION_TOKEN).map(Secret::new),
     })
+}
+
+/// The keys a run's adapter signs with: [`credentials`], or the CVM role's temporary keys
+/// (refreshed) when the chain found them in instance metadata.
+pub fn keys(setup: &Setup, who: &str) -> Result<Keys> {
+    let fixed = credentials(&setup.env, who)?;
+    Ok(setup.credentials.keys(CREDENTIALS.table, fixed))
 }
 
 /// Tencent Cloud API 2.0 settings.
 #[derive(Debug, Clone)]
 pub struct TencentConfig {
-    /// `SecretId`.
-    pub secret_id: String,
-    /// Secret key.
-    pub secret_key: Secret,
-    /// `Token` of temporary credentials.
-    pub token: Option<Secret>,
+    /// `SecretId`, secret key and the `Token` of temporary credentials.
+    pub keys: Keys,
     /// Signature method.
     pub method: SignatureMethod,
 }
@@ -105,9 +100,17 @@ pub fn legacy(env: &Env) -> Result<TencentConfig> {
         None => SignatureMethod::default(),
     };
     Ok(TencentConfig {
-        secret_id: c.secret_id,
-        secret_key: c.secret_key,
-        token: c.token,
+        keys: Keys::fixed(c),
         method,
     })
+}
+
+/// [`legacy`] for a run's adapter: with the CVM role's keys (refreshed) when the chain found
+/// them in instance metadata.
+pub fn legacy_from_setup(setup: &Setup) -> Result<TencentConfig> {
+    let mut config = legacy(&setup.env)?;
+    config.keys = setup
+        .credentials
+        .keys(CREDENTIALS.table, config.keys.current().as_ref().clone());
+    Ok(config)
 }

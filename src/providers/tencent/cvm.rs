@@ -14,8 +14,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use url::Url;
 
-use super::config::TencentCredentials;
 use super::{sdk_json, tc3};
+use crate::credentials::Keys;
 use crate::error::{ApiError, Error, ErrorKind, Result, Target};
 use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient, RateLimit};
@@ -41,7 +41,7 @@ pub const PAGE_CAP: u64 = 100;
 #[derive(Debug)]
 pub struct Cvm {
     http: HttpClient,
-    creds: TencentCredentials,
+    creds: Keys,
     endpoint: Url,
 }
 
@@ -140,7 +140,7 @@ pub const RATE_LIMIT: RateLimit = RateLimit::per_account("tencent-cvm", 40);
 
 impl Cvm {
     /// An adapter talking to `endpoint` (normally [`DEFAULT_ENDPOINT`]).
-    pub fn new(http: HttpClient, creds: TencentCredentials, endpoint: Url) -> Self {
+    pub fn new(http: HttpClient, creds: Keys, endpoint: Url) -> Self {
         Cvm {
             http: http.rate_limited(RATE_LIMIT),
             creds,
@@ -209,10 +209,11 @@ impl Cvm {
             version: VERSION,
             region,
         };
+        let keys = self.creds.current();
         let creds = tc3::Credentials {
-            secret_id: &self.creds.secret_id,
-            secret_key: self.creds.secret_key.expose(),
-            token: self.creds.token.as_ref().map(|t| t.expose()),
+            secret_id: &keys.id,
+            secret_key: keys.secret.expose(),
+            token: keys.token.as_ref().map(|t| t.expose()),
         };
         let signed = tc3::sign(&req, &action, &creds, Utc::now());
         let mut url = self.endpoint.clone();
@@ -344,6 +345,7 @@ impl Cvm {
             region: "all".into(),
         };
         let body = b"{}".to_vec();
+        self.creds.ready().await?;
         self.http
             .call(
                 &target,
@@ -378,6 +380,7 @@ impl Adapter for Cvm {
                 region: region.to_string(),
             };
             async move {
+                self.creds.ready().await?;
                 self.http
                     .call(
                         &target,

@@ -18,10 +18,11 @@ use serde_json::{Value, json};
 
 use super::config::{SECRET_ID, SECRET_KEY, SESSION_TOKEN};
 use super::legacy_sim::tencent_error;
-use super::{cvm, legacy_regions, tc3};
+use super::{cvm, legacy_regions, metadata_sim, tc3};
 use crate::sign::VerifyError;
 use crate::sim::auth::{Rejection, guarded};
 use crate::sim::catalog::{Entry, Kind};
+use crate::sim::metadata::Temporary;
 use crate::sim::paging::offset_page;
 use crate::sim::reply;
 use crate::sim::service::{SimApiDef, SimService, no_region};
@@ -307,10 +308,15 @@ fn describe_images(st: &SimState, params: &Value, region: &str, rid: &str) -> Re
 fn check_auth(st: &SimState, headers: &HeaderMap, body: &[u8], rid: &str) -> Result<(), Rejection> {
     let fail = |code: &str, msg: &str| Box::new(tencent_error(StatusCode::OK, rid, code, msg));
     let creds = st.creds();
+    let temporary = |id: &str| st.issued().lookup(metadata_sim::CLOUD, id);
     let lookup = |id: &str| {
-        (Some(id) == creds.get(SECRET_ID))
-            .then(|| creds.get(SECRET_KEY).map(str::to_string))
-            .flatten()
+        if Some(id) == creds.get(SECRET_ID) {
+            return creds.get(SECRET_KEY).map(str::to_string);
+        }
+        match temporary(id) {
+            Temporary::Valid(k) | Temporary::Expired(k) => Some(k.secret),
+            Temporary::Unknown => None,
+        }
     };
     let verified = guarded(|| {
         tc3::verify(
@@ -352,10 +358,27 @@ fn check_auth(st: &SimState, headers: &HeaderMap, body: &[u8], rid: &str) -> Res
         }
     }
     let got = headers.get("x-tc-token").and_then(|v| v.to_str().ok());
-    if let (Some(expected), Some(got)) = (creds.get(SESSION_TOKEN), got)
-        && expected != got
-    {
-        return Err(fail("AuthFailure.TokenFailure", "The Token is invalid."));
+    let id = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|a| a.split("Credential=").nth(1))
+        .and_then(|c| c.split('/').next())
+        .unwrap_or_default();
+    match temporary(id) {
+        Temporary::Expired(_) => {
+            return Err(fail("AuthFailure.TokenFailure", "The Token has expired."));
+        }
+        Temporary::Valid(k) if got != Some(k.token.as_str()) => {
+            return Err(fail("AuthFailure.TokenFailure", "The Token is invalid."));
+        }
+        Temporary::Valid(_) => {}
+        Temporary::Unknown => {
+            if let (Some(expected), Some(got)) = (creds.get(SESSION_TOKEN), got)
+                && expected != got
+            {
+                return Err(fail("AuthFailure.TokenFailure", "The Token is invalid."));
+            }
+        }
     }
     Ok(())
 }

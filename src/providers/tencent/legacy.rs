@@ -130,9 +130,10 @@ impl TencentLegacy {
         let nonce: u32 = rand::rng().random_range(1..=u32::MAX);
         all.push(("Timestamp".into(), Utc::now().timestamp().to_string()));
         all.push(("Nonce".into(), nonce.to_string()));
-        all.push(("SecretId".into(), self.config.secret_id.clone()));
+        let keys = self.config.keys.current();
+        all.push(("SecretId".into(), keys.id.clone()));
         all.push(("SignatureMethod".into(), self.config.method.as_str().into()));
-        if let Some(t) = &self.config.token {
+        if let Some(t) = &keys.token {
             all.push(("Token".into(), t.expose().to_string()));
         }
         let signature = v2::signature(
@@ -140,7 +141,7 @@ impl TencentLegacy {
             &self.host(),
             PATH,
             &all,
-            self.config.secret_key.expose(),
+            keys.secret.expose(),
             self.config.method,
         );
         all.push(("Signature".into(), signature));
@@ -276,6 +277,7 @@ impl Adapter for TencentLegacy {
                 region: region.to_string(),
             };
             async move {
+                self.config.keys.ready().await?;
                 self.http
                     .call(&target, || self.request(&params), Self::decode)
                     .await

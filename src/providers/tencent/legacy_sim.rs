@@ -18,10 +18,11 @@ use http::{HeaderMap, Method, StatusCode, Uri};
 use serde_json::json;
 
 use super::config::{SECRET_ID, SECRET_KEY, SESSION_TOKEN};
-use super::{legacy, legacy_regions, v2};
+use super::{legacy, legacy_regions, metadata_sim, v2};
 use crate::sign::VerifyError;
 use crate::sim::auth::{Rejection, SKEW_SECS, guarded};
 use crate::sim::catalog::{Entry, Kind};
+use crate::sim::metadata::Temporary;
 use crate::sim::paging::offset_page;
 use crate::sim::reply::{self, first, form_pairs, json_value, parse_uint};
 use crate::sim::service::{SimApiDef, SimService, no_region};
@@ -337,10 +338,15 @@ fn check_auth(
             "Signature expired. Timestamp is more than 5 minutes away from the server time.",
         ));
     }
+    let temporary = |id: &str| st.issued().lookup(metadata_sim::CLOUD, id);
     let lookup = |id: &str| {
-        (Some(id) == creds.get(SECRET_ID))
-            .then(|| creds.get(SECRET_KEY).map(str::to_string))
-            .flatten()
+        if Some(id) == creds.get(SECRET_ID) {
+            return creds.get(SECRET_KEY).map(str::to_string);
+        }
+        match temporary(id) {
+            Temporary::Valid(k) | Temporary::Expired(k) => Some(k.secret),
+            Temporary::Unknown => None,
+        }
     };
     match guarded(|| v2::verify(http_method, host, legacy::PATH, params, &lookup)) {
         Ok(_) => {}
@@ -360,10 +366,22 @@ fn check_auth(
             ));
         }
     }
-    if let (Some(expected), Some(got)) = (creds.get(SESSION_TOKEN), reply::first(params, "Token"))
-        && expected != got
-    {
-        return Err(fail("AuthFailure.TokenFailure", "The Token is invalid."));
+    let got = reply::first(params, "Token");
+    match temporary(reply::first(params, "SecretId").unwrap_or_default()) {
+        Temporary::Expired(_) => {
+            return Err(fail("AuthFailure.TokenFailure", "The Token has expired."));
+        }
+        Temporary::Valid(k) if got != Some(k.token.as_str()) => {
+            return Err(fail("AuthFailure.TokenFailure", "The Token is invalid."));
+        }
+        Temporary::Valid(_) => {}
+        Temporary::Unknown => {
+            if let (Some(expected), Some(got)) = (creds.get(SESSION_TOKEN), got)
+                && expected != got
+            {
+                return Err(fail("AuthFailure.TokenFailure", "The Token is invalid."));
+            }
+        }
     }
     Ok(())
 }

@@ -3,6 +3,7 @@
 //! `tencent-legacy` is the retired API 2.0 (`image.api.qcloud.com`, query signature v2).
 
 pub mod config;
+pub mod credentials;
 pub mod cvm;
 pub mod cvm_catalog;
 pub mod cvm_sim;
@@ -10,6 +11,7 @@ pub mod legacy;
 pub mod legacy_catalog;
 pub mod legacy_regions;
 pub mod legacy_sim;
+pub mod metadata_sim;
 pub mod sdk_json;
 pub mod tc3;
 pub mod v2;
@@ -85,7 +87,7 @@ impl Provider for Api3 {
     ) -> Result<Arc<dyn Adapter>> {
         Ok(Arc::new(Cvm::new(
             setup.http.clone(),
-            config::credentials(&setup.env, cvm::ID.as_str())?,
+            config::keys(setup, cvm::ID.as_str())?,
             or_default(endpoint, cvm::DEFAULT_ENDPOINT)?,
         )))
     }
@@ -178,7 +180,7 @@ impl Provider for Legacy {
     ) -> Result<Arc<dyn Adapter>> {
         Ok(Arc::new(TencentLegacy::new(
             setup.http.clone(),
-            config::legacy(&setup.env)?,
+            config::legacy_from_setup(setup)?,
             or_default(endpoint, legacy::DEFAULT_ENDPOINT)?,
         )))
     }

@@ -46,6 +46,7 @@ pub static CREDENTIALS: CredentialGroup = CredentialGroup {
     ],
     hint: "ZENLAYERCLOUD_ACCESS_KEY_ID and ZENLAYERCLOUD_ACCESS_KEY_PASSWORD, or ZENLAYERCLOUD_TOKEN",
     region_var: ZONE,
+    chain: Some(&super::credentials::CHAIN),
 };
 
 /// How Zenlayer requests are authenticated.

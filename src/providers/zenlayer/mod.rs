@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod config;
+pub mod credentials;
 mod images;
 pub mod sign;
 pub mod sim;

@@ -11,6 +11,7 @@
 
 pub mod catalog;
 mod ims;
+pub mod metadata;
 
 use axum::Router;
 use axum::body::Bytes;
@@ -26,6 +27,7 @@ use super::{CPH_ID, WORKSPACE_ID, regions, sign as hw_sign};
 use crate::sign::VerifyError;
 use crate::sim::auth::{self, Rejection, guarded};
 use crate::sim::catalog::{Entry, Kind, mix};
+use crate::sim::metadata::Temporary;
 use crate::sim::paging::offset_page;
 use crate::sim::reply::{self, first, form_pairs, js, json_value, parse_uint};
 use crate::sim::service::{SimApiDef, SimService, no_region};
@@ -489,10 +491,17 @@ fn check_auth(
     if !auth.starts_with(hw_sign::ALGORITHM) {
         return Err(deny("unsupported Authorization scheme"));
     }
+    // Temporary keys the metadata service handed out are known too (expired ones included:
+    // their signature is checked, then their expiry).
+    let temporary = |ak: &str| st.issued().lookup(metadata::CLOUD, ak);
     let lookup = |ak: &str| {
-        (Some(ak) == creds.get(AK))
-            .then(|| creds.get(SK).map(str::to_string))
-            .flatten()
+        if Some(ak) == creds.get(AK) {
+            return creds.get(SK).map(str::to_string);
+        }
+        match temporary(ak) {
+            Temporary::Valid(k) | Temporary::Expired(k) => Some(k.secret),
+            Temporary::Unknown => None,
+        }
     };
     let result = guarded(|| {
         hw_sign::verify(
@@ -516,15 +525,39 @@ fn check_auth(
         Err(_) => return Err(deny("verify aksk signature fail")),
     }
     let sent = auth::header(headers, "x-security-token");
-    match (creds.get(SECURITY_TOKEN), sent) {
-        (Some(expected), Some(got)) if expected == got => {}
-        (Some(_), _) => return Err(deny("verify security token fail")),
-        (None, _) => {}
+    let ak = signed_access(auth);
+    match ak.map(temporary) {
+        Some(Temporary::Expired(_)) => {
+            return Err(deny("the security token has expired"));
+        }
+        Some(Temporary::Valid(k)) => {
+            if sent != Some(k.token.as_str()) {
+                return Err(deny("verify security token fail"));
+            }
+        }
+        Some(Temporary::Unknown) | None => match (creds.get(SECURITY_TOKEN), sent) {
+            (Some(expected), Some(got)) if expected == got => {}
+            (Some(_), _) => return Err(deny("verify security token fail")),
+            (None, _) => {}
+        },
     }
     if sent.is_some() && !signed_headers(auth).any(|h| h.eq_ignore_ascii_case("x-security-token")) {
         return Err(deny("verify aksk signature fail"));
     }
     Ok(())
+}
+
+/// The `Access=` key id of an Authorization value.
+fn signed_access(auth: &str) -> Option<&str> {
+    auth.split(',')
+        .map(str::trim)
+        .find_map(|part| {
+            part.strip_prefix(hw_sign::ALGORITHM)
+                .map(str::trim)
+                .unwrap_or(part)
+                .strip_prefix("Access=")
+        })
+        .map(str::trim)
 }
 
 /// The `SignedHeaders=a;b;c` list of an Authorization value.
