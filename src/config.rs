@@ -76,6 +76,11 @@ impl Env {
         Some(self.origins.get(key).map_or("environment", String::as_str))
     }
 
+    /// Whether a variable is set to nothing (or only white space).
+    pub fn is_empty(&self, key: &str) -> bool {
+        self.vars.get(key).is_some_and(|v| v.trim().is_empty())
+    }
+
     /// A variable's value; unset and empty are the same.
     pub fn get(&self, key: &str) -> Option<&str> {
         self.vars
@@ -118,6 +123,19 @@ pub fn parse_endpoint(s: &str) -> std::result::Result<Url, String> {
     if url.query().is_some() || url.fragment().is_some() {
         return Err(format!("'{s}' must not have a query or fragment"));
     }
+    if !url.username().is_empty() || url.password().is_some() {
+        // Not echoed: the user info may be a password.
+        return Err(
+            "the URL must not hold a user name or password (imgcat signs its requests; user info would go out as Basic auth beside the signature)"
+                .into(),
+        );
+    }
+    if url.path() != "/" {
+        return Err(format!(
+            "'{s}' has a path ({}); an endpoint is a scheme, host and port only",
+            url.path()
+        ));
+    }
     Ok(url)
 }
 
@@ -127,6 +145,11 @@ pub fn endpoint_override(p: ProviderId, env: &Env, flag: Option<&str>) -> Result
     let (source, value) = match (flag, env.get(&var)) {
         (Some(f), _) => ("--endpoint".to_string(), f),
         (None, Some(v)) => (var, v),
+        (None, None) if env.is_empty(&var) => {
+            return Err(Error::Usage(format!(
+                "{p}: {var} is set but empty; unset it to use the provider's own endpoint"
+            )));
+        }
         (None, None) => return Ok(None),
     };
     parse_endpoint(value)

@@ -61,3 +61,39 @@ fn a_region_given_twice_is_listed_once() {
     assert!(count(&once) > 0);
     assert_eq!(count(&twice), count(&once));
 }
+
+#[test]
+fn endpoints_with_user_info_a_path_or_an_empty_variable_are_usage_errors() {
+    let token = ("ZENLAYERCLOUD_TOKEN".to_string(), "t".to_string());
+    for (endpoint, says) in [
+        ("http://user:hunter2@127.0.0.1:9", "user name or password"),
+        ("http://127.0.0.1:9/api/v2", "has a path"),
+    ] {
+        let out = imgcat(
+            std::slice::from_ref(&token),
+            [
+                "list",
+                "-p",
+                "zenlayer",
+                "-r",
+                "FRA-A",
+                "--endpoint",
+                endpoint,
+            ],
+        );
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{endpoint}: {err}");
+        assert!(err.contains(says) && err.contains("zenlayer"), "{err}");
+        assert!(
+            !err.contains("hunter2"),
+            "the password is not echoed: {err}"
+        );
+    }
+    let env = vec![
+        token,
+        ("IMGCAT_ENDPOINT_ZENLAYER".to_string(), String::new()),
+    ];
+    let out = imgcat(&env, ["list", "-p", "zenlayer", "-r", "FRA-A"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("IMGCAT_ENDPOINT_ZENLAYER is set but empty"));
+}
