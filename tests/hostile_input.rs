@@ -97,3 +97,30 @@ fn endpoints_with_user_info_a_path_or_an_empty_variable_are_usage_errors() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("IMGCAT_ENDPOINT_ZENLAYER is set but empty"));
 }
+
+#[test]
+fn credentials_that_cannot_go_in_a_header_are_configuration_errors_naming_the_variable() {
+    for (var, value) in [
+        ("TENCENTCLOUD_SECRET_ID", "AKID\u{e9}t\u{e9}"),
+        ("TENCENTCLOUD_SECRET_KEY", "abc\ndef-SECRET"),
+    ] {
+        let mut env = vec![
+            ("TENCENTCLOUD_SECRET_ID".to_string(), "AKIDok".to_string()),
+            ("TENCENTCLOUD_SECRET_KEY".to_string(), "ok".to_string()),
+            ("IMGCAT_NO_METADATA".to_string(), "1".to_string()),
+        ];
+        env.retain(|(k, _)| k != var);
+        env.push((var.to_string(), value.to_string()));
+        let out = imgcat(&env, ["list", "-p", "tencent", "-r", "ap-guangzhou"]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(3), "{var}: {err}");
+        assert!(
+            err.contains(var) && err.contains("cannot go in an HTTP header"),
+            "{err}"
+        );
+        assert!(
+            !err.contains("SECRET") || !err.contains("def-SECRET"),
+            "no value: {err}"
+        );
+    }
+}

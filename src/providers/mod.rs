@@ -68,6 +68,7 @@ pub fn build(providers: &[ProviderId], setup: &Setup) -> Result<Vec<Arc<dyn Adap
     let mut shared = SharedClients::default();
     let mut out: Vec<Arc<dyn Adapter>> = Vec::with_capacity(providers.len());
     for &p in providers {
+        check_header_safe(p, &setup.env)?;
         let endpoint = config::endpoint_override(p, &setup.env, setup.endpoint.as_deref())?;
         if let Some(url) = &endpoint
             && config::is_insecure_remote(url)
@@ -77,6 +78,23 @@ pub fn build(providers: &[ProviderId], setup: &Setup) -> Result<Vec<Arc<dyn Adap
         out.push(p.provider().adapter(setup, endpoint, &mut shared)?);
     }
     Ok(out)
+}
+
+/// Every credential value of `p`'s group goes into a header or a signed string: a byte that
+/// cannot (non-ASCII, a newline, another control character) is a configuration error naming the
+/// variable - never its value - instead of a 401 or a request that cannot be built.
+fn check_header_safe(p: ProviderId, env: &config::Env) -> Result<()> {
+    for key in p.provider().credentials().keys {
+        if let Some(v) = env.get(key.env)
+            && !v.bytes().all(|b| (0x20..0x7f).contains(&b))
+        {
+            return Err(crate::error::Error::Config(format!(
+                "{p}: {} holds a character that cannot go in an HTTP header (non-ASCII or a control character such as a newline); check its value",
+                key.env
+            )));
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
