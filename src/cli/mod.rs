@@ -179,7 +179,8 @@ pub struct OutputArgs {
     /// region, then the API's order.
     #[arg(long = "sort-by", value_name = "FIELD[:asc|desc]")]
     pub sort_by: Vec<String>,
-    /// Columns for table and csv, e.g. id,name,os_version.
+    /// Columns (fields) of every format, e.g. id,name,os_version: json, ndjson and yaml objects
+    /// then hold only those fields.
     #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
     pub columns: Vec<String>,
     /// Table: every default column, untruncated.
