@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod http;
+pub mod json_query;
 pub mod listing;
 pub mod model;
 pub mod normalize;

@@ -189,6 +189,11 @@ pub struct OutputArgs {
     /// At most N images in all.
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
+    /// A JMESPath expression applied to the JSON array of images (after the filters, --sort-by,
+    /// --limit, --columns), e.g. "[?os_family=='ubuntu'].id"; the result is printed as --output
+    /// says. The listing is collected whole first.
+    #[arg(long, value_name = "EXPR")]
+    pub query: Option<String>,
 }
 
 /// `imgcat list`.
@@ -216,6 +221,10 @@ pub struct ShowArgs {
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = Format::Table)]
     pub output: Format,
+    /// A JMESPath expression applied to the image's JSON object, e.g. "extra.tags"; the result
+    /// is printed as --output says.
+    #[arg(long, value_name = "EXPR")]
+    pub query: Option<String>,
 }
 
 /// `imgcat check`.

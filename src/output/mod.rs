@@ -14,9 +14,11 @@ pub mod fields;
 mod fit;
 mod json;
 mod ndjson;
+mod query_sink;
 mod show;
 pub mod sort;
 mod table;
+mod value;
 mod yaml;
 
 #[cfg(test)]
@@ -30,9 +32,11 @@ pub use self::csv::CsvSink;
 pub use self::fields::{Field, parse_columns};
 pub use self::json::JsonSink;
 pub use self::ndjson::NdjsonSink;
+pub use self::query_sink::{QuerySink, query_failed};
 pub use self::show::render_one;
 pub use self::sort::{SortKey, parse_sort_keys, sort_images};
 pub use self::table::{TABLE_COLUMNS, TableSink, WIDE_COLUMNS};
+pub use self::value::render_value;
 pub use self::yaml::{YamlSink, to_yaml};
 
 /// Output format.
@@ -159,6 +163,18 @@ pub fn sink<'a>(
         )),
         Format::Yaml => Box::new(YamlSink::new(out, columns)),
     })
+}
+
+/// Like [`sink`], but with `--query`: the sink collects the JSON document and prints `query`'s
+/// result on it at the end ([`QuerySink`]).
+pub fn query_sink<'a>(
+    query: crate::json_query::JsonQuery,
+    format: Format,
+    out: Box<dyn Write + 'a>,
+    options: &OutputOptions,
+) -> Result<Box<dyn Sink + 'a>, String> {
+    let columns = options.columns.as_deref().map(parse_columns).transpose()?;
+    Ok(Box::new(QuerySink::new(query, format, out, columns)))
 }
 
 /// Appends `image` as one compact JSON object: whole ([`Image::write_json`]), or only `columns`.
