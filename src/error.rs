@@ -289,7 +289,15 @@ impl Error {
 }
 
 impl From<std::io::Error> for Error {
+    /// A write failure; but a `--query` expression that failed on the document (reported by the
+    /// sink that applies it, [`crate::output::query_failed`]) is a usage error.
     fn from(e: std::io::Error) -> Self {
+        if let Some(query) = e
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<crate::json_query::QueryError>())
+        {
+            return Error::Usage(query.to_string());
+        }
         Error::Output(e)
     }
 }

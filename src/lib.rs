@@ -10,6 +10,7 @@ pub mod config;
 pub mod credentials;
 pub mod error;
 pub mod http;
+pub mod json_query;
 pub mod listing;
 pub mod model;
 pub mod normalize;

@@ -1,5 +1,7 @@
 //! `imgcat check`: for CI. Exit 0 when a matching image exists (with the status asked for),
-//! 1 when not, other codes for errors. One short line on stdout, or JSON.
+//! 1 when not, other codes for errors. One short line on stdout, or JSON: one object in every
+//! case, an error included (`{"ok": false, "error": ...}`), so a CI step that parses it does not
+//! choke.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -10,8 +12,49 @@ use crate::error::{Result, exit};
 use crate::listing::{self, Delivery};
 use crate::query::{ImageQuery, NameFilter};
 
-/// Runs `imgcat check`.
+/// Runs `imgcat check`. With `-o json`, an error (bad flags found after parsing, configuration,
+/// a failed listing) is also printed as one JSON object on stdout; the message goes to stderr as
+/// always, and the exit code is the error's.
 pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
+    match judge(global, args).await {
+        Err(e) if args.output == CheckFormat::Json && !e.is_broken_pipe() => {
+            eprintln!("imgcat: error: {e}");
+            let code = e.exit_code();
+            print_error(&[e.to_string()], code)?;
+            Ok(code)
+        }
+        result => result,
+    }
+}
+
+/// `{"ok": false, "error": ..., "errors": [...], "exit_code": N}` on stdout: `error` is the
+/// first message, `errors` all of them (several targets may fail).
+fn print_error(messages: &[String], code: i32) -> Result<()> {
+    let doc = serde_json::json!({
+        "ok": false,
+        "error": messages.first(),
+        "errors": messages,
+        "exit_code": code,
+    });
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{doc}")?;
+    out.flush()?;
+    Ok(())
+}
+
+/// The listing failed: its errors on stderr (and as JSON on stdout with `-o json`); the exit
+/// code.
+fn failed(outcome: &listing::Outcome, format: CheckFormat) -> Result<i32> {
+    let code = super::list::report(outcome);
+    if format == CheckFormat::Json && code != exit::OK {
+        let messages: Vec<String> = outcome.failures.iter().map(|e| e.to_string()).collect();
+        print_error(&messages, code)?;
+    }
+    Ok(code)
+}
+
+/// Lists and judges; the exit code.
+async fn judge(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
     let plan = runtime::plan(global, &args.target).await?;
     let query = Arc::new(ImageQuery {
         id: args.id.clone(),
@@ -38,7 +81,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
     };
     if !outcome.failures.is_empty() {
         // An error is not "not found": a CI job must see the difference.
-        return Ok(super::list::report(&outcome));
+        return failed(&outcome, args.output);
     }
     let what = match (&args.id, &args.name) {
         (Some(id), _) => format!("id '{id}'"),
@@ -53,6 +96,7 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
     match args.output {
         CheckFormat::Json => {
             let doc = serde_json::json!({
+                "ok": ok,
                 "found": ok,
                 "matches": found.len(),
                 "status_required": args.status,

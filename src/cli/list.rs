@@ -7,6 +7,7 @@ use super::progress::Progress;
 use super::runtime::{self, Plan};
 use super::{FilterArgs, GlobalArgs, ListArgs, OutputArgs};
 use crate::error::{Error, Result, exit};
+use crate::json_query::JsonQuery;
 use crate::listing::{self, Delivery, Outcome, Summary};
 use crate::model::Image;
 use crate::output::{self, OutputOptions, SortKey};
@@ -68,6 +69,7 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
     if let Some(columns) = &options.columns {
         output::parse_columns(columns).map_err(|e| Error::Usage(format!("--columns: {e}")))?;
     }
+    let expression = compile_query(args.output.query.as_deref())?;
     if args.output.created_range_is_empty(&args.filter) {
         return Err(Error::Usage(
             "--created-after is not before --created-before".into(),
@@ -78,8 +80,13 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
 
     let stdout = std::io::stdout();
     let out = std::io::BufWriter::new(stdout.lock());
-    let mut sink =
-        output::sink(args.output.output, Box::new(out), options).map_err(Error::Usage)?;
+    let mut sink = match expression {
+        Some(expression) => {
+            output::query_sink(expression, args.output.output, Box::new(out), &options)
+        }
+        None => output::sink(args.output.output, Box::new(out), options),
+    }
+    .map_err(Error::Usage)?;
     let progress = Progress::start(global, plan.jobs.len());
     let outcome = if args.latest {
         let mut summaries = Vec::new();
@@ -137,6 +144,13 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
     finished?;
     std::io::stdout().flush()?;
     Ok(report(&outcome))
+}
+
+/// Compiles `--query`, before any request is made: a bad expression is a usage error.
+pub fn compile_query(text: Option<&str>) -> Result<Option<JsonQuery>> {
+    text.map(JsonQuery::compile)
+        .transpose()
+        .map_err(|e| Error::Usage(e.to_string()))
 }
 
 impl OutputArgs {

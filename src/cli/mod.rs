@@ -213,7 +213,8 @@ pub struct OutputArgs {
     /// region, then the API's order.
     #[arg(long = "sort-by", value_name = "FIELD[:asc|desc]")]
     pub sort_by: Vec<String>,
-    /// Columns for table and csv, e.g. id,name,os_version.
+    /// Columns (fields) of every format, e.g. id,name,os_version: json, ndjson and yaml objects
+    /// then hold only those fields.
     #[arg(long, value_name = "A,B,C", value_delimiter = ',')]
     pub columns: Vec<String>,
     /// Table: every default column, untruncated.
@@ -222,6 +223,11 @@ pub struct OutputArgs {
     /// At most N images in all.
     #[arg(long, value_name = "N")]
     pub limit: Option<u64>,
+    /// A JMESPath expression applied to the JSON array of images (after the filters, --sort-by,
+    /// --limit, --columns), e.g. "[?os_family=='ubuntu'].id"; the result is printed as --output
+    /// says. The listing is collected whole first.
+    #[arg(long, value_name = "EXPR")]
+    pub query: Option<String>,
 }
 
 /// `imgcat list`.
@@ -261,6 +267,10 @@ pub struct ShowArgs {
     /// Output format.
     #[arg(long, short = 'o', value_enum, default_value_t = Format::Table)]
     pub output: Format,
+    /// A JMESPath expression applied to the image's JSON object, e.g. "extra.tags"; the result
+    /// is printed as --output says.
+    #[arg(long, value_name = "EXPR")]
+    pub query: Option<String>,
 }
 
 /// `imgcat check`.

@@ -13,6 +13,7 @@ use crate::query::ImageQuery;
 /// Runs `imgcat show`: the first image with that id, in target order; or, with `--latest`, the
 /// newest image matching the filters in the one target given.
 pub async fn run(global: &GlobalArgs, args: &ShowArgs) -> Result<i32> {
+    let expression = super::list::compile_query(args.query.as_deref())?;
     let plan = runtime::plan(global, &args.target).await?;
     let mut query = super::list::query(&args.filter);
     if let Some(id) = &args.id {
@@ -60,7 +61,16 @@ pub async fn run(global: &GlobalArgs, args: &ShowArgs) -> Result<i32> {
     let outcome = listing::run(plan.jobs, query, Delivery::Collect(&mut found), None).await;
     if let Some(img) = found.first() {
         let mut out = std::io::stdout().lock();
-        output::render_one(args.output, img, &mut out)?;
+        match &expression {
+            Some(expression) => {
+                let document = serde_json::to_vec(img).map_err(std::io::Error::other)?;
+                let result = expression
+                    .apply(&document)
+                    .map_err(|e| crate::error::Error::Usage(e.to_string()))?;
+                output::render_value(args.output, &result, &mut out)?;
+            }
+            None => output::render_one(args.output, img, &mut out)?,
+        }
         out.flush()?;
         // Found is found, even if another target failed: say so on stderr.
         for e in &outcome.failures {

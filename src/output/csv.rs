@@ -1,5 +1,7 @@
-//! `csv`: RFC 4180 with a header row of field names, values as [`Field::raw`] gives them (a
-//! missing value is an empty cell). An empty listing is the header alone.
+//! `csv`: RFC 4180 quoting with a header row of field names, values as [`Field::raw`] gives them
+//! (a missing value is an empty cell), lines ending in `\n` (the csv crate's and xsv's default:
+//! a `\r` would stick to the last field for `cut`, `read` and `grep -x`). An empty listing is the
+//! header alone.
 
 use std::io::{self, Write};
 
@@ -18,9 +20,7 @@ impl<W: Write> CsvSink<W> {
     /// A sink writing `columns` of each image to `out`.
     pub fn new(out: W, columns: Vec<Field>) -> Self {
         CsvSink {
-            out: ::csv::WriterBuilder::new()
-                .terminator(::csv::Terminator::CRLF)
-                .from_writer(out),
+            out: writer(out),
             columns,
             header_written: false,
         }
@@ -34,6 +34,13 @@ impl<W: Write> CsvSink<W> {
         }
         Ok(())
     }
+}
+
+/// A CSV writer with imgcat's settings: minimal quoting, `\n` line ends.
+pub fn writer<W: Write>(out: W) -> ::csv::Writer<W> {
+    ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::Any(b'\n'))
+        .from_writer(out)
 }
 
 impl<W: Write> Sink for CsvSink<W> {

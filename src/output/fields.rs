@@ -5,6 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::SecondsFormat;
+use serde::Serialize;
 
 use crate::model::Image;
 
@@ -177,6 +178,62 @@ impl Field {
     }
 }
 
+/// The fields of one image named by `--columns`, serialized as a map in that order (json,
+/// ndjson, yaml with `--columns`); a field named twice is written once, where first named.
+pub struct Projection<'a> {
+    image: &'a Image,
+    fields: &'a [Field],
+}
+
+impl<'a> Projection<'a> {
+    /// `fields` of `image`.
+    pub fn new(image: &'a Image, fields: &'a [Field]) -> Self {
+        Projection { image, fields }
+    }
+}
+
+impl Serialize for Projection<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        for (i, field) in self.fields.iter().enumerate() {
+            if self.fields[..i].contains(field) {
+                continue;
+            }
+            map.serialize_entry(field.name(), &FieldValue(*field, self.image))?;
+        }
+        map.end()
+    }
+}
+
+/// One field's value with its JSON type (what `Image` serializes for it).
+struct FieldValue<'a>(Field, &'a Image);
+
+impl Serialize for FieldValue<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let image = self.1;
+        match self.0 {
+            Field::Provider => image.provider.serialize(s),
+            Field::Region => image.region.serialize(s),
+            Field::Id => image.id.serialize(s),
+            Field::Name => image.name.serialize(s),
+            Field::OsType => image.os_type.serialize(s),
+            Field::OsFamily => image.os_family.serialize(s),
+            Field::OsVersion => image.os_version.serialize(s),
+            Field::Architecture => image.architecture.serialize(s),
+            Field::Visibility => image.visibility.serialize(s),
+            Field::Status => image.status.serialize(s),
+            Field::Size => image.size.serialize(s),
+            Field::MinDiskGb => image.min_disk_gb.serialize(s),
+            Field::MinRamMb => image.min_ram_mb.serialize(s),
+            Field::DiskFormat => image.disk_format.serialize(s),
+            Field::CreatedAt => image.created_at.serialize(s),
+            Field::Description => image.description.serialize(s),
+            Field::Deprecated => image.deprecated.serialize(s),
+        }
+    }
+}
+
 /// What a table shows for a value the provider did not give.
 pub const MISSING: &str = "-";
 
@@ -278,6 +335,34 @@ mod tests {
             Field::ALL.len() + 1,
             json.as_object().map_or(0, |o| o.len())
         );
+    }
+
+    #[test]
+    fn projection_carries_the_json_values_of_the_named_fields_once() {
+        let mut image = Image::new(
+            ProviderId::all()
+                .next()
+                .unwrap_or_else(|| panic!("empty registry")),
+            "FRA-A",
+            "img-1".into(),
+            "n".into(),
+        );
+        image.size = Some(7);
+        image.created_at = "2018-09-06T14:03:27Z".parse().ok();
+        image.deprecated = Some(true);
+        let whole = serde_json::to_value(&image).unwrap_or_default();
+        let every = serde_json::to_value(Projection::new(&image, Field::ALL)).unwrap_or_default();
+        let mut head = whole.clone();
+        if let Some(map) = head.as_object_mut() {
+            map.remove("extra");
+        }
+        assert_eq!(every, head, "every field, with the types Image has");
+        let some = serde_json::to_string(&Projection::new(
+            &image,
+            &[Field::Name, Field::Id, Field::Name, Field::Size],
+        ))
+        .unwrap_or_default();
+        assert_eq!(some, r#"{"name":"n","id":"img-1","size":7}"#);
     }
 
     #[test]

@@ -5,7 +5,8 @@ use std::io::{self, Write};
 
 use std::sync::Arc;
 
-use super::{Encoder, Sink};
+use super::fields::Field;
+use super::{Encoder, Sink, write_image_json};
 use crate::model::Image;
 
 /// Streams images as one JSON array, one compact object a line:
@@ -16,20 +17,31 @@ use crate::model::Image;
 /// {"provider":"zenlayer",...}
 /// ]
 /// ```
+///
+/// With `columns`, each object holds only those fields, in that order.
 pub struct JsonSink<W: Write> {
     out: W,
+    columns: Option<Arc<[Field]>>,
     written: usize,
     finished: bool,
 }
 
 impl<W: Write> JsonSink<W> {
-    /// A sink writing to `out`.
-    pub fn new(out: W) -> Self {
+    /// A sink writing whole images (or only `columns`) to `out`.
+    pub fn new(out: W, columns: Option<Vec<Field>>) -> Self {
         JsonSink {
             out,
+            columns: columns.map(Arc::from),
             written: 0,
             finished: false,
         }
+    }
+}
+
+impl<W: Write> JsonSink<W> {
+    /// What was written so far.
+    pub fn get_ref(&self) -> &W {
+        &self.out
     }
 }
 
@@ -42,14 +54,14 @@ impl<W: Write> Sink for JsonSink<W> {
             // array even if this object fails half-way.
             self.written += 1;
             let mut buf = Vec::new();
-            image.write_json(&mut buf)?;
+            write_image_json(image, self.columns.as_deref(), &mut buf)?;
             self.out.write_all(&buf)?;
         }
         self.out.flush()
     }
 
     fn encoder(&self) -> Option<Arc<dyn Encoder>> {
-        Some(Arc::new(JsonItems))
+        Some(Arc::new(JsonItems(self.columns.clone())))
     }
 
     fn write_encoded(&mut self, bytes: &[u8], count: usize) -> io::Result<()> {
@@ -74,11 +86,15 @@ impl<W: Write> Sink for JsonSink<W> {
     }
 }
 
-/// Encodes a batch as the array's items: compact objects joined by `,\n`.
-struct JsonItems;
+/// Encodes a batch as the array's items: compact objects (of the columns, if any) joined by
+/// `,\n`.
+struct JsonItems(Option<Arc<[Field]>>);
 
 impl Encoder for JsonItems {
     fn encode(&self, images: &[Image], buf: &mut Vec<u8>) -> io::Result<()> {
-        super::encode_batch(images, buf, b",\n", |image, out| Ok(image.write_json(out)?))
+        let columns = self.0.as_deref();
+        super::encode_batch(images, buf, b",\n", |image, out| {
+            write_image_json(image, columns, out)
+        })
     }
 }

@@ -6,16 +6,19 @@
 //! [`sort`] orders images.
 //!
 //! What each format prints for an empty listing: json `[]`, yaml `[]`, csv the header row,
-//! ndjson and table nothing.
+//! ndjson and table nothing. `--columns` picks the fields of every format (see
+//! [`OutputOptions::columns`]).
 
 mod csv;
 pub mod fields;
 mod fit;
 mod json;
 mod ndjson;
+mod query_sink;
 mod show;
 pub mod sort;
 mod table;
+mod value;
 mod yaml;
 
 #[cfg(test)]
@@ -29,10 +32,12 @@ pub use self::csv::CsvSink;
 pub use self::fields::{Field, parse_columns};
 pub use self::json::JsonSink;
 pub use self::ndjson::NdjsonSink;
+pub use self::query_sink::{QuerySink, query_failed};
 pub use self::show::render_one;
 pub use self::sort::{SortKey, parse_sort_keys, sort_images};
 pub use self::table::{TABLE_COLUMNS, TableSink, WIDE_COLUMNS};
-pub use self::yaml::YamlSink;
+pub use self::value::render_value;
+pub use self::yaml::{YamlSink, to_yaml};
 
 /// Output format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -54,9 +59,9 @@ pub enum Format {
 #[derive(Debug, Clone, Default)]
 pub struct OutputOptions {
     /// Columns (Image field names or aliases, see [`Field`]; an entry may hold several separated
-    /// by commas) for table and csv; `None` = the format's default set ([`TABLE_COLUMNS`], or
-    /// [`WIDE_COLUMNS`] with `wide`; every field for csv). json, ndjson and yaml always carry the
-    /// whole image, but the names are still checked.
+    /// by commas); `None` = the format's default set ([`TABLE_COLUMNS`], or [`WIDE_COLUMNS`] with
+    /// `wide`; every scalar field for csv; the whole image, `extra` included, for json, ndjson
+    /// and yaml). With columns, json, ndjson and yaml objects hold only those fields.
     pub columns: Option<Vec<String>>,
     /// Table: show every default column untruncated.
     pub wide: bool,
@@ -150,12 +155,33 @@ pub fn sink<'a>(
             options.width,
             options.color,
         )),
-        Format::Json => Box::new(JsonSink::new(out)),
-        Format::Ndjson => Box::new(NdjsonSink::new(out)),
+        Format::Json => Box::new(JsonSink::new(out, columns)),
+        Format::Ndjson => Box::new(NdjsonSink::new(out, columns)),
         Format::Csv => Box::new(CsvSink::new(
             out,
             columns.unwrap_or_else(|| Field::ALL.to_vec()),
         )),
-        Format::Yaml => Box::new(YamlSink::new(out)),
+        Format::Yaml => Box::new(YamlSink::new(out, columns)),
     })
+}
+
+/// Like [`sink`], but with `--query`: the sink collects the JSON document and prints `query`'s
+/// result on it at the end ([`QuerySink`]).
+pub fn query_sink<'a>(
+    query: crate::json_query::JsonQuery,
+    format: Format,
+    out: Box<dyn Write + 'a>,
+    options: &OutputOptions,
+) -> Result<Box<dyn Sink + 'a>, String> {
+    let columns = options.columns.as_deref().map(parse_columns).transpose()?;
+    Ok(Box::new(QuerySink::new(query, format, out, columns)))
+}
+
+/// Appends `image` as one compact JSON object: whole ([`Image::write_json`]), or only `columns`.
+fn write_image_json(image: &Image, columns: Option<&[Field]>, out: &mut Vec<u8>) -> io::Result<()> {
+    match columns {
+        None => image.write_json(out)?,
+        Some(fields) => serde_json::to_writer(&mut *out, &fields::Projection::new(image, fields))?,
+    }
+    Ok(())
 }

@@ -54,14 +54,12 @@ pub fn render_one(format: Format, image: &Image, out: &mut dyn Write) -> io::Res
             out.flush()
         }
         Format::Yaml => {
-            let text = super::yaml::to_yaml(image)?;
+            let text = super::yaml::image_to_yaml(image)?;
             out.write_all(text.as_bytes())?;
             out.flush()
         }
         Format::Csv => {
-            let mut writer = ::csv::WriterBuilder::new()
-                .terminator(::csv::Terminator::CRLF)
-                .from_writer(out);
+            let mut writer = super::csv::writer(out);
             writer.write_record(Field::ALL.iter().map(|f| f.name()))?;
             writer.write_record(Field::ALL.iter().map(|f| f.raw(image).unwrap_or_default()))?;
             writer.flush()

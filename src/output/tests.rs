@@ -214,7 +214,12 @@ fn csv_quotes_and_keeps_exact_values() {
         "{text}"
     );
     assert!(text.starts_with("provider,region,id,name,os_type,"));
-    assert!(text.ends_with("\r\n"), "RFC 4180 line ends");
+    assert!(
+        text.ends_with("\n") && !text.ends_with("\r\n"),
+        "LF line ends"
+    );
+    // The only `\r` is the one inside the quoted description.
+    assert_eq!(text.matches('\r').count(), 1, "{text:?}");
 }
 
 #[test]
@@ -227,12 +232,9 @@ fn csv_columns_and_empty() {
     let text = render(Format::Csv, options.clone(), &[&all[..1]]);
     assert_eq!(
         text,
-        "id,architecture,size\r\nbc6bed6e-ba3a-4447-afcc-449174a3eb52,x86_64,0\r\n"
+        "id,architecture,size\nbc6bed6e-ba3a-4447-afcc-449174a3eb52,x86_64,0\n"
     );
-    assert_eq!(
-        render(Format::Csv, options, &[]),
-        "id,architecture,size\r\n"
-    );
+    assert_eq!(render(Format::Csv, options, &[]), "id,architecture,size\n");
     assert_eq!(
         render(Format::Csv, OutputOptions::default(), &[])
             .lines()
@@ -539,7 +541,7 @@ fn a_large_batch_encodes_in_parallel_to_the_same_bytes_in_order() {
     assert_eq!(ids, want_ids);
     // The encoder the listing uses for json (items joined by ",\n", no brackets).
     let mut encoded = Vec::new();
-    let encoder = JsonSink::new(Vec::new()).encoder().unwrap();
+    let encoder = JsonSink::new(Vec::new(), None).encoder().unwrap();
     encoder.encode(&many, &mut encoded).unwrap();
     let want_items: Vec<String> = many
         .iter()
@@ -558,4 +560,56 @@ fn json_keys_are_the_image_fields_in_order() {
     let mut want: Vec<&str> = Field::ALL.iter().map(|f| f.name()).collect();
     want.push("extra");
     assert_eq!(keys, want);
+}
+
+#[test]
+fn columns_pick_the_fields_of_json_ndjson_and_yaml_too() {
+    let all = images();
+    let options = OutputOptions {
+        columns: Some(vec!["id,name".into(), "created".into()]),
+        ..OutputOptions::default()
+    };
+    let expected: Vec<serde_json::Value> = all
+        .iter()
+        .map(|i| {
+            serde_json::json!({
+                "id": i.id,
+                "name": i.name,
+                "created_at": i.created_at,
+            })
+        })
+        .collect();
+    let json = render(Format::Json, options.clone(), &[&all[..1], &all[1..]]);
+    let parsed: Vec<serde_json::Value> =
+        serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(parsed, expected);
+    assert!(
+        json.starts_with("[\n{\"id\":"),
+        "in the order given: {json}"
+    );
+
+    // The encoder the listing uses for waiting targets writes the same objects.
+    let sink = super::sink(Format::Json, Box::new(Vec::new()), options.clone())
+        .unwrap_or_else(|e| panic!("{e}"));
+    let mut buf = Vec::new();
+    let encoded = sink
+        .encoder()
+        .map(|e| e.encode(&all, &mut buf).is_ok())
+        .unwrap_or(false);
+    assert!(encoded);
+    let items: Vec<serde_json::Value> =
+        serde_json::from_slice(&[b"[".as_slice(), &buf, b"]"].concat()).unwrap_or_default();
+    assert_eq!(items, expected);
+
+    let ndjson = render(Format::Ndjson, options.clone(), &[&all]);
+    let lines: Vec<serde_json::Value> = ndjson
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
+        .collect();
+    assert_eq!(lines, expected);
+
+    let yaml = render(Format::Yaml, options, &[&all]);
+    let parsed: Vec<serde_json::Value> =
+        serde_norway::from_str(&yaml).unwrap_or_else(|e| panic!("{e}: {yaml}"));
+    assert_eq!(parsed, expected);
 }
