@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod config;
 pub mod credentials;
+pub mod diff;
 pub mod error;
 pub mod http;
 pub mod json_query;

@@ -58,6 +58,7 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
             Command::Check(args) => cli::check::run(global, args).await,
             Command::Where(args) => cli::where_::run(global, args).await,
             Command::Wait(args) => cli::wait::run(global, args).await,
+            Command::Diff(args) => cli::diff::run(global, args).await,
             Command::Regions(args) => cli::info::regions(global, args).await,
             Command::Providers(args) => cli::info::providers(global, args).await,
             Command::Config(ConfigCommand::Show(args)) => cli::config::show(global, args).await,

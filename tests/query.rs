@@ -284,3 +284,18 @@ fn show_applies_the_query_to_the_image_object() {
     ]);
     assert_eq!(bad.status.code(), Some(2), "{}", stderr(&bad));
 }
+
+#[test]
+fn where_takes_a_query_on_its_array_of_targets() {
+    let plain = sim(&["where", "-p", "all", "-o", "json"]);
+    let rows = match ok_json(&plain) {
+        Value::Array(rows) => rows,
+        other => panic!("not an array: {other}"),
+    };
+    let expected: Vec<Value> = rows.iter().map(|r| r["provider"].clone()).collect();
+    assert!(expected.len() >= 5, "a target per provider");
+    let out = sim(&["where", "-p", "all", "-o", "json", "--query", "[].provider"]);
+    assert_eq!(ok_json(&out), Value::Array(expected));
+    let out = sim(&["where", "-p", "all", "--query", "[?matches==`0`"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}

@@ -3,6 +3,7 @@
 
 pub mod check;
 pub mod config;
+pub mod diff;
 pub mod flags;
 pub mod info;
 pub mod list;
@@ -107,6 +108,10 @@ pub enum Command {
     /// Wait until an image exists with a status (default available). Exit 0 then, 9 on timeout.
     #[command(after_help = WAIT_EXAMPLES)]
     Wait(WaitArgs),
+    /// What changed between two listings (files of `list -o json|ndjson`), or between one and a
+    /// live listing: added, removed and changed images. Exit 0 when equal, 1 when different.
+    #[command(after_help = DIFF_EXAMPLES)]
+    Diff(DiffArgs),
     /// The providers: API, auth modes, paging, filters pushed down, credentials configured here.
     Providers(FormatArgs),
     /// The regions (or zones) a provider knows.
@@ -147,6 +152,14 @@ const WAIT_EXAMPLES: &str = concat!(
     "Examples:\n",
     "  imgcat wait -p huawei-ims -r cn-north-4 --id 0328c25e-c840-4496-81ac-c4e01b214b1f\n",
     "  imgcat wait -p tencent-legacy -r ap-guangzhou --name golden-2024-06 --timeout 30m --interval 30s",
+);
+
+const DIFF_EXAMPLES: &str = concat!(
+    "Examples:\n",
+    "  imgcat list -p all -o ndjson > before.ndjson; ...; imgcat list -p all -o ndjson > after.ndjson\n",
+    "  imgcat diff before.ndjson after.ndjson\n",
+    "  imgcat diff before.ndjson -p huawei-ims -r cn-north-4      # against the catalog now\n",
+    "  imgcat diff before.json after.json -o ndjson --query \"[?change=='removed'].id\"",
 );
 
 /// Which providers and regions.
@@ -316,6 +329,54 @@ pub struct WhereArgs {
     /// `table`, `json` (one array) or `ndjson` (one object per target and line).
     #[arg(long, short = 'o', value_enum, default_value_t = WhereFormat::Table)]
     pub output: WhereFormat,
+    /// A JMESPath expression applied to the JSON array of targets, e.g.
+    /// "[?matches==`0`].region"; the result is printed as --output says.
+    #[arg(long, value_name = "EXPR")]
+    pub query: Option<String>,
+}
+
+/// `imgcat diff`.
+#[derive(Debug, Args, Clone)]
+pub struct DiffArgs {
+    /// The older listing: a file written by `imgcat list -o json` or `-o ndjson` (told apart
+    /// by its first byte), or `-` for stdin.
+    pub old: String,
+    /// The newer listing (a file, or `-`). Without it: a live listing made with --provider,
+    /// --region and the filters, compared with OLD's images of the same targets and filters.
+    pub new: Option<String>,
+    /// Live listing: provider id (repeatable), or all.
+    #[arg(long = "provider", short = 'p', value_name = "ID")]
+    pub providers: Vec<String>,
+    /// Live listing: region or zone (repeatable), or all.
+    #[arg(long = "region", short = 'r', value_name = "REGION")]
+    pub regions: Vec<String>,
+    /// Live listing: the provider's base URL; only with one provider.
+    #[arg(long, value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Filters of the live listing (OLD is filtered alike).
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Compare the provider's own fields (`extra`) too, member by member.
+    #[arg(long)]
+    pub extra: bool,
+    /// `table`, `json` (one array of changes) or `ndjson` (one change a line).
+    #[arg(long, short = 'o', value_enum, default_value_t = DiffFormat::Table)]
+    pub output: DiffFormat,
+    /// A JMESPath expression applied to the JSON array of changes, e.g.
+    /// "[?change=='removed'].id"; the result is printed as --output says.
+    #[arg(long, value_name = "EXPR")]
+    pub query: Option<String>,
+}
+
+/// Output of `diff`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DiffFormat {
+    /// A table: change, provider, region, id, name, and each changed field's old -> new.
+    Table,
+    /// A JSON array, one object per change.
+    Json,
+    /// One JSON object per change and line.
+    Ndjson,
 }
 
 /// Output of `where`.

@@ -55,6 +55,7 @@ impl<'a> Row<'a> {
 
 /// Runs `imgcat where`; returns the exit code.
 pub async fn run(global: &GlobalArgs, args: &WhereArgs) -> Result<i32> {
+    let expression = super::list::compile_query(args.query.as_deref())?;
     if matches!((args.filter.created_after, args.filter.created_before), (Some(a), Some(b)) if a >= b)
     {
         return Err(Error::Usage(
@@ -75,7 +76,11 @@ pub async fn run(global: &GlobalArgs, args: &WhereArgs) -> Result<i32> {
     progress.finish();
     let rows: Vec<Row<'_>> = summaries.iter().map(Row::of).collect();
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    let written = render(args.output, &rows, &mut out).and_then(|()| out.flush());
+    let written = match &expression {
+        Some(expression) => apply_query(expression, args.output, &rows, &mut out),
+        None => render(args.output, &rows, &mut out),
+    }
+    .and_then(|()| out.flush());
     drop(out);
     if let Err(e) = written {
         let e = Error::Output(e);
@@ -92,6 +97,25 @@ pub async fn run(global: &GlobalArgs, args: &WhereArgs) -> Result<i32> {
     } else {
         exit::NOT_FOUND
     })
+}
+
+/// `--query` on the array of rows, printed as `format` says.
+fn apply_query(
+    expression: &crate::json_query::JsonQuery,
+    format: WhereFormat,
+    rows: &[Row<'_>],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    let document = serde_json::to_value(rows)?;
+    let result = expression
+        .apply_value(&document)
+        .map_err(std::io::Error::other)?;
+    let format = match format {
+        WhereFormat::Table => crate::output::Format::Table,
+        WhereFormat::Json => crate::output::Format::Json,
+        WhereFormat::Ndjson => crate::output::Format::Ndjson,
+    };
+    crate::output::render_value(format, &result, out)
 }
 
 fn render(format: WhereFormat, rows: &[Row<'_>], out: &mut dyn Write) -> std::io::Result<()> {
