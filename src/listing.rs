@@ -139,6 +139,19 @@ enum Batch {
     Encoded(spool::Chunk),
     /// The target's summary, once it is complete.
     Summary(Box<Summary>),
+    /// The target is complete: every page was listed and sent.
+    Done,
+}
+
+impl Batch {
+    /// How many images it holds.
+    fn count(&self) -> usize {
+        match self {
+            Batch::Images(images) => images.len(),
+            Batch::Encoded(chunk) => chunk.count(),
+            Batch::Summary(_) | Batch::Done => 0,
+        }
+    }
 }
 
 /// Lists every job concurrently and delivers the images in job order.
@@ -175,23 +188,54 @@ pub async fn run(
 
     let mut outcome = Outcome::default();
     'jobs: for (mut rx, reader, target) in receivers {
-        let mut failed = false;
-        let before = outcome.printed;
-        while let Some(batch) = rx.recv().await {
-            let written = match batch {
-                Err(e) => {
-                    if let Delivery::Summaries(all) = &mut delivery {
-                        let mut failed = Summary::new(target.clone());
-                        failed.error = Some(e.to_string());
-                        all.push(failed);
+        // A target's batches are held (encoded ones in the spool, within its memory budget)
+        // until the target is complete, so a target that fails prints nothing: the output holds
+        // the complete targets only. With `--limit`, as soon as enough is held to reach it.
+        let mut pending: Vec<Batch> = Vec::new();
+        let mut held = 0u64;
+        let limit = match &delivery {
+            Delivery::Stream { limit, .. } => *limit,
+            _ => None,
+        };
+        let ended = loop {
+            match rx.recv().await {
+                Some(Ok(Batch::Done)) => break Ok(()),
+                Some(Ok(batch)) => {
+                    held += batch.count() as u64;
+                    pending.push(batch);
+                    if limit.is_some_and(|max| outcome.printed + held >= max) {
+                        break Ok(());
                     }
-                    outcome.failures.push(e);
-                    failed = true;
-                    break;
                 }
-                Ok(batch) => deliver(&mut delivery, batch, &reader, outcome.printed),
-            };
-            match written {
+                Some(Err(e)) => break Err(e),
+                None => {
+                    break Err(Error::internal(
+                        target.clone(),
+                        "the listing task ended before the target was complete".to_string(),
+                    ));
+                }
+            }
+        };
+        if let Err(e) = ended {
+            for batch in pending {
+                if let Batch::Encoded(chunk) = batch {
+                    reader.discard(chunk);
+                }
+            }
+            if let Delivery::Summaries(all) = &mut delivery {
+                let mut failed = Summary::new(target.clone());
+                failed.error = Some(e.to_string());
+                all.push(failed);
+            }
+            outcome.failures.push(e);
+            if let Some(p) = progress {
+                p.target_done(outcome.succeeded + outcome.failures.len());
+            }
+            continue;
+        }
+        let before = outcome.printed;
+        for batch in pending {
+            match deliver(&mut delivery, batch, &reader, outcome.printed) {
                 Ok(n) => {
                     outcome.printed += n as u64;
                     if let Some(p) = progress {
@@ -203,21 +247,14 @@ pub async fn run(
                     break 'jobs;
                 }
             }
-            if let Delivery::Stream {
-                limit: Some(max), ..
-            } = &delivery
-                && outcome.printed >= *max
-            {
-                outcome.succeeded += 1;
-                break 'jobs;
-            }
         }
-        if !failed {
-            outcome.succeeded += 1;
-        }
+        outcome.succeeded += 1;
         tracing::debug!("{target}: {} images delivered", outcome.printed - before);
         if let Some(p) = progress {
             p.target_done(outcome.succeeded + outcome.failures.len());
+        }
+        if limit.is_some_and(|max| outcome.printed >= max) {
+            break 'jobs;
         }
     }
     for t in tasks {
@@ -285,6 +322,7 @@ async fn produce(
     if let Some(sum) = summary {
         let _ = tx.send(Ok(Batch::Summary(Box::new(sum))));
     }
+    let _ = tx.send(Ok(Batch::Done));
 }
 
 /// A page after filtering: images, or their encoding and count.
@@ -334,8 +372,9 @@ fn deliver(
         }
         (Delivery::Collect(_) | Delivery::Summaries(_), Batch::Encoded(_))
         | (Delivery::Summaries(_), Batch::Images(_))
-        | (Delivery::Collect(_) | Delivery::Stream { .. }, Batch::Summary(_)) => Err(
-            std::io::Error::other("a batch of the wrong kind for the delivery"),
-        ),
+        | (Delivery::Collect(_) | Delivery::Stream { .. }, Batch::Summary(_))
+        | (_, Batch::Done) => Err(std::io::Error::other(
+            "a batch of the wrong kind for the delivery",
+        )),
     }
 }

@@ -60,6 +60,15 @@ pub enum Chunk {
     },
 }
 
+impl Chunk {
+    /// How many images it holds.
+    pub fn count(&self) -> usize {
+        match self {
+            Chunk::Memory { count, .. } | Chunk::Disk { count, .. } => *count,
+        }
+    }
+}
+
 /// The writing end of one target's spool, owned by the target's task.
 #[derive(Debug)]
 pub struct Spool {
@@ -116,6 +125,13 @@ impl Spool {
 }
 
 impl Reader {
+    /// Drops `chunk` unread (its target failed), giving its memory back to the budget.
+    pub fn discard(&self, chunk: Chunk) {
+        if let Chunk::Memory { bytes, .. } = chunk {
+            self.budget.give_back(bytes.len());
+        }
+    }
+
     /// The bytes and image count of `chunk`.
     pub fn read(&self, chunk: Chunk) -> io::Result<(Vec<u8>, usize)> {
         match chunk {

@@ -75,7 +75,11 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
             "--created-after is not before --created-before".into(),
         ));
     }
-    let plan: Plan = runtime::plan(global, &args.target).await?;
+    let mut plan: Plan = runtime::plan(global, &args.target).await?;
+    if args.output.limit == Some(0) {
+        // Nothing to print: no request either (flags and configuration were checked).
+        plan.jobs.clear();
+    }
     let query = Arc::new(query(&args.filter));
 
     let stdout = std::io::stdout();
@@ -192,7 +196,7 @@ pub fn report(outcome: &Outcome) -> i32 {
         None => exit::OK,
         Some(_) if outcome.succeeded > 0 => {
             eprintln!(
-                "imgcat: partial listing: {} target(s) failed, {} succeeded; the images of the failed targets are missing or incomplete",
+                "imgcat: partial listing: {} target(s) failed, {} succeeded; the failed targets' images are not printed",
                 outcome.failures.len(),
                 outcome.succeeded
             );

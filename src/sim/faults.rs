@@ -14,6 +14,7 @@
 //! | `ims-loop[:N]` | IMS: `next` points back to the marker just used (N times; default always) |
 //! | `short-page[:N]` | Workspace/Tencent/Zenlayer: the first N full, non-final pages lack their last item; the total is unchanged |
 //! | `total-change[:N]` | Workspace/Tencent/Zenlayer: the first N pages after the first report a total one higher |
+//! | `status-after:CODE:K` | every request after the first K (default 1) answers HTTP CODE: a listing that fails midway |
 
 use std::fmt;
 use std::str::FromStr;
@@ -73,6 +74,13 @@ pub enum FaultKind {
         /// How many pages per API.
         count: u64,
     },
+    /// Every request after the first `after` answers HTTP `code`.
+    StatusAfter {
+        /// The HTTP status (400..=599).
+        code: u16,
+        /// How many requests per API are answered normally first.
+        after: u64,
+    },
 }
 
 /// One fault and the APIs it targets.
@@ -111,7 +119,7 @@ impl Fault {
 /// Why a fault string was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
-    "bad fault '{spec}': {reason} (expected status:CODE[:N], cut[:N], truncate[:N], slow:MS[:N], ims-loop[:N], short-page[:N] or total-change[:N], optionally @api,api)"
+    "bad fault '{spec}': {reason} (expected status:CODE[:N], cut[:N], truncate[:N], slow:MS[:N], ims-loop[:N], short-page[:N], total-change[:N] or status-after:CODE[:K], optionally @api,api)"
 )]
 pub struct ParseFaultError {
     spec: String,
@@ -196,6 +204,17 @@ impl FromStr for Fault {
                 max_args(1)?;
                 FaultKind::TotalChange { count: count(0, 1) }
             }
+            "status-after" => {
+                max_args(2)?;
+                let code = args.first().copied().ok_or_else(|| err("missing CODE"))?;
+                if !(400..=599).contains(&code) {
+                    return Err(err("CODE must be 400..=599"));
+                }
+                FaultKind::StatusAfter {
+                    code: code as u16,
+                    after: count(1, 1),
+                }
+            }
             _ => return Err(err("unknown kind")),
         };
         Ok(Fault { kind, apis })
@@ -212,6 +231,7 @@ impl fmt::Display for Fault {
             FaultKind::ImsLoop { count } => write!(f, "ims-loop:{count}")?,
             FaultKind::ShortPage { count } => write!(f, "short-page:{count}")?,
             FaultKind::TotalChange { count } => write!(f, "total-change:{count}")?,
+            FaultKind::StatusAfter { code, after } => write!(f, "status-after:{code}:{after}")?,
         }
         if !self.apis.is_empty() {
             let names: Vec<&str> = self.apis.iter().map(|a| a.as_str()).collect();
@@ -274,6 +294,23 @@ impl FaultState {
             }
         }
         None
+    }
+
+    /// The status of a `status-after` fault that fires now for `api`: counts the request, and
+    /// answers once the first K have passed.
+    fn after(&self, api: SimApi) -> Option<u16> {
+        let mut hit = None;
+        for (fault, seen) in &self.faults {
+            if let FaultKind::StatusAfter { code, after } = fault.kind
+                && fault.targets(api)
+                && let Some(slot) = seen.get(api.index())
+                && slot.fetch_add(1, Ordering::Relaxed) >= after
+                && hit.is_none()
+            {
+                hit = Some(code);
+            }
+        }
+        hit
     }
 
     /// Whether a page-level fault fires now for `api` (consumes one of its count if so).
@@ -343,10 +380,13 @@ pub(crate) async fn middleware(
             return (def.throttled)();
         }
     }
-    if let Some(code) = faults.fire(api, |k| match k {
-        FaultKind::Status { code, count } => Some((*code, *count)),
-        _ => None,
-    }) {
+    if let Some(code) = faults
+        .fire(api, |k| match k {
+            FaultKind::Status { code, count } => Some((*code, *count)),
+            _ => None,
+        })
+        .or_else(|| faults.after(api))
+    {
         st.stats.fault();
         wait().await;
         return status_fault(api, code);
