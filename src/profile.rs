@@ -92,7 +92,9 @@ pub fn load(env: &Env, name: Option<&str>) -> Result<Option<Profile>> {
     };
     let mut all: BTreeMap<String, toml::Table> =
         toml::from_str(&text).map_err(|e| toml_error(&path, &text, &e))?;
-    warn_if_readable_by_others(&path);
+    if holds_secret(&all) {
+        warn_if_readable_by_others(&path);
+    }
     let invalid = |e: String| Error::Config(format!("profile {name} in {}: {e}", path.display()));
     let Some(file) = all.remove(&name) else {
         if asked.is_none() {
@@ -217,6 +219,27 @@ fn line_column(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
+/// Whether any profile of the file holds a secret value (a secret key, password or token): only
+/// then is its being readable by others worth a warning.
+fn holds_secret(all: &BTreeMap<String, toml::Table>) -> bool {
+    let groups = credential_groups();
+    all.values().any(|profile| {
+        groups.iter().any(|g| {
+            profile
+                .get(g.table)
+                .and_then(toml::Value::as_table)
+                .is_some_and(|table| {
+                    g.keys.iter().filter(|k| k.secret).any(|k| {
+                        table
+                            .get(k.profile)
+                            .and_then(toml::Value::as_str)
+                            .is_some_and(|v| !v.trim().is_empty())
+                    })
+                })
+        })
+    })
+}
+
 /// The variables a group's table `[name.<table>]` stands for, in the group's order.
 fn read_group(
     group: &CredentialGroup,
@@ -289,5 +312,21 @@ mod tests {
             s,
             Err("concurrency = \"16\" is not a whole number in range 1-256".to_string())
         );
+    }
+
+    #[test]
+    fn only_secret_values_make_a_file_hold_credentials() {
+        let parse = |t: &str| -> BTreeMap<String, toml::Table> {
+            toml::from_str(t).unwrap_or_else(|e| panic!("{e}"))
+        };
+        assert!(!holds_secret(&parse(
+            "[default]\nconcurrency = 4\n[default.tencent]\nsecret_id = \"AKID\"\nregion = \"r\"\n"
+        )));
+        assert!(!holds_secret(&parse(
+            "[default.tencent]\nsecret_key = \"  \"\n"
+        )));
+        assert!(holds_secret(&parse(
+            "[default]\n[other.tencent]\nsecret_key = \"k\"\n"
+        )));
     }
 }

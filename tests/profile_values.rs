@@ -180,3 +180,39 @@ fn imgcat_config_naming_a_missing_file_is_a_configuration_error() {
     let run = imgcat(&dir, None, &[], &["config", "show", "-o", "json"]);
     let _ = shown(&run);
 }
+
+#[cfg(unix)]
+#[test]
+fn only_a_file_holding_a_secret_gets_the_permission_warning() {
+    let dir = Dir::new();
+    // Settings and a key id (not secret) only: readable by others is fine.
+    let path = dir.config(
+        "[default]\nconcurrency = 8\n\n[default.tencent]\nsecret_id = \"AKIDnotsecret\"\nregion = \"ap-guangzhou\"\n\n[default.endpoints]\ntencent = \"http://127.0.0.1:9\"\n",
+        0o644,
+    );
+    let run = imgcat(&dir, Some(&path), &[], &["config", "show"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!run.stderr.contains("holds credentials"), "{}", run.stderr);
+    assert!(!run.stderr.contains("readable by"), "{}", run.stderr);
+    // A secret in any profile of the file: the warning, on one line.
+    let path = dir.config(
+        "[default]\nconcurrency = 8\n\n[ci.tencent]\nsecret_id = \"AKIDx\"\nsecret_key = \"s3cret-value\"\n",
+        0o644,
+    );
+    let run = imgcat(&dir, Some(&path), &[], &["config", "show"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    let warning = format!(
+        "{} holds credentials and is readable by group or others; run: chmod 600",
+        path.display()
+    );
+    assert!(run.stderr.contains(&warning), "{}", run.stderr);
+    assert!(!run.stderr.contains("s3cret-value"), "{}", run.stderr);
+    // The same file, mode 600: no warning.
+    let path = dir.config(
+        "[default.tencent]\nsecret_id = \"AKIDx\"\nsecret_key = \"s3cret-value\"\n",
+        0o600,
+    );
+    let run = imgcat(&dir, Some(&path), &[], &["config", "show"]);
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert!(!run.stderr.contains("holds credentials"), "{}", run.stderr);
+}
