@@ -15,7 +15,9 @@
 //! The tables and keys are those the registry's credential groups declare
 //! (`providers::CredentialGroup`); the README lists them. Each value stands for the environment
 //! variable of the same meaning, and only fills in where that variable is not set: flags, then
-//! environment, then profile.
+//! environment, then profile. A group's credentials (key id, secret, token) come as a unit: when
+//! a flag or the environment sets any of them, the profile's credentials of that group are not
+//! used ([`Profile::fill`]); its settings (region, project id) still fill in.
 //!
 //! Numbers have the ranges of the flags they stand for ([`CONCURRENCY_RANGE`]); a value out of
 //! range, a TOML error (with its line and column) and a file `IMGCAT_CONFIG` names that does not
@@ -25,8 +27,8 @@ use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 use std::path::{Path, PathBuf};
 
-use crate::config::Env;
-use crate::credentials::warn_if_readable_by_others;
+use crate::config::{Env, LeftOut};
+use crate::credentials::{Origin, warn_if_readable_by_others};
 use crate::error::{Error, Result};
 use crate::providers::{CredentialGroup, ProviderId, credential_groups};
 
@@ -47,6 +49,48 @@ pub struct Profile {
     pub vars: Vec<(String, String)>,
     /// `concurrency`, within [`CONCURRENCY_RANGE`].
     pub concurrency: Option<u16>,
+}
+
+impl Profile {
+    /// Fills in `env` (flags and environment already set) with the profile's values: each
+    /// value where its variable is unset, except that a credential group's credentials come as
+    /// a unit - when `env` sets any of them, none of the profile's credentials of that group
+    /// is used. A profile credential left out that nothing else sets (an environment key id
+    /// with the profile's secret) is warned about, on one line.
+    pub fn fill(&self, env: &mut Env) {
+        let origin = Origin::Profile {
+            name: self.name.clone(),
+            path: self.path.clone(),
+        };
+        let left_out = env.fill_under(&self.vars, &origin.to_string());
+        // One line per group: what the profile holds that is not used, and why.
+        let mut tables: Vec<&str> = Vec::new();
+        for l in &left_out {
+            if !tables.contains(&l.table) {
+                tables.push(l.table);
+            }
+        }
+        for table in tables {
+            let mine: Vec<&LeftOut> = left_out.iter().filter(|l| l.table == table).collect();
+            let keys: Vec<&str> = mine.iter().map(|l| l.key.profile).collect();
+            let vars: Vec<&str> = mine.iter().map(|l| l.key.env).collect();
+            let set: &[&str] = mine.first().map_or(&[], |l| l.set.as_slice());
+            let set_from: Vec<String> = set
+                .iter()
+                .map(|v| format!("{v} ({})", env.origin(v).unwrap_or("environment")))
+                .collect();
+            tracing::warn!(
+                "profile {name} in {path}: [{name}.{table}] {keys} not used: {set_from} {is} set, and a cloud's key id, secret and token come from one source; unset {set} to use the profile's, or set {vars} too",
+                name = self.name,
+                path = self.path.display(),
+                keys = keys.join(", "),
+                set_from = set_from.join(", "),
+                is = if set.len() == 1 { "is" } else { "are" },
+                set = set.join(" and "),
+                vars = vars.join(" and "),
+            );
+        }
+    }
 }
 
 /// Where the profile file is: `IMGCAT_CONFIG`, else `$XDG_CONFIG_HOME/imgcat/config.toml`, else

@@ -6,9 +6,16 @@
 //! Every run has a clean environment: `HOME` at a test directory (no SDK files), instance
 //! metadata off, and only loopback endpoints.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
+use common::Sim;
+
+const TC_ID: &str = "TENCENTCLOUD_SECRET_ID";
+const TC_KEY: &str = "TENCENTCLOUD_SECRET_KEY";
+const TC_REGION: &str = "TENCENTCLOUD_REGION";
 
 /// A test directory that is `HOME` and holds the config file.
 struct Dir {
@@ -86,6 +93,13 @@ fn shown(run: &Run) -> Vec<(String, String, String)> {
             (s("name"), s("value"), s("from"))
         })
         .collect()
+}
+
+fn from<'a>(values: &'a [(String, String, String)], name: &str) -> Option<&'a str> {
+    values
+        .iter()
+        .find(|(n, _, _)| n == name)
+        .map(|(_, _, f)| f.as_str())
 }
 
 /// The error is one line.
@@ -215,4 +229,105 @@ fn only_a_file_holding_a_secret_gets_the_permission_warning() {
     let run = imgcat(&dir, Some(&path), &[], &["config", "show"]);
     assert_eq!(run.code, Some(0), "{}", run.stderr);
     assert!(!run.stderr.contains("holds credentials"), "{}", run.stderr);
+}
+
+#[test]
+fn an_environment_key_id_is_never_paired_with_the_profile_secret() {
+    let sim = Sim::with_images(12);
+    let id = sim.creds.get(TC_ID).unwrap_or_default().to_string();
+    let key = sim.creds.get(TC_KEY).unwrap_or_default().to_string();
+    let dir = Dir::new();
+    let path = dir.config(
+        &format!(
+            "[default.tencent]\nsecret_key = \"{key}\"\nregion = \"ap-guangzhou\"\n\n[default.endpoints]\ntencent = \"{}\"\n",
+            sim.url()
+        ),
+        0o600,
+    );
+    let env = [(TC_ID, id.as_str())];
+    // config show: the id from the environment, no secret at all, the region still from the
+    // profile (it is not a credential).
+    let run = imgcat(&dir, Some(&path), &env, &["config", "show", "-o", "json"]);
+    let values = shown(&run);
+    assert_eq!(from(&values, TC_ID), Some("environment"), "{values:?}");
+    assert_eq!(from(&values, TC_KEY), None, "{values:?}");
+    let region = from(&values, TC_REGION).unwrap_or_default();
+    assert!(region.starts_with("profile default"), "{values:?}");
+    // The listing does not sign with the mixed pair (which the simulator would take): the
+    // group has no secret, a configuration error, and a warning says why.
+    let run = imgcat(&dir, Some(&path), &env, &["list", "-p", "tencent"]);
+    assert_eq!(run.code, Some(3), "{}", run.stderr);
+    assert!(run.stderr.contains(TC_KEY), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("secret_key") && run.stderr.contains(TC_ID),
+        "the warning names the profile key left out and the variable: {}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains(&key), "secret shown: {}", run.stderr);
+    // Without the environment's id, the profile's pair is complete and used.
+    let full = dir.config(
+        &format!(
+            "[default.tencent]\nsecret_id = \"{id}\"\nsecret_key = \"{key}\"\nregion = \"ap-guangzhou\"\n\n[default.endpoints]\ntencent = \"{}\"\n",
+            sim.url()
+        ),
+        0o600,
+    );
+    let run = imgcat(
+        &dir,
+        Some(&full),
+        &[],
+        &[
+            "list",
+            "-p",
+            "tencent",
+            "--include-deprecated",
+            "-o",
+            "ndjson",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stdout.lines().count(), 12, "{}", run.stdout);
+    // With the environment's full pair, the environment's pair is used and nothing is warned.
+    let env = [(TC_ID, id.as_str()), (TC_KEY, key.as_str())];
+    let run = imgcat(
+        &dir,
+        Some(&full),
+        &env,
+        &[
+            "list",
+            "-p",
+            "tencent",
+            "--include-deprecated",
+            "-o",
+            "ndjson",
+        ],
+    );
+    assert_eq!(run.code, Some(0), "{}", run.stderr);
+    assert_eq!(run.stderr, "", "nothing to warn");
+    assert_eq!(run.stdout.lines().count(), 12, "{}", run.stdout);
+}
+
+#[test]
+fn an_environment_token_keeps_the_profile_keys_of_its_group_out() {
+    // HUAWEICLOUD_AUTH_TOKEN in the environment; AK/SK in the profile would win over it (AK/SK
+    // wins over a token) if they filled in.
+    let dir = Dir::new();
+    let path = dir.config(
+        "[default.huawei]\nak = \"PROFILEAK\"\nsk = \"profile-sk\"\nregion = \"cn-north-4\"\nproject_id = \"p-1\"\n",
+        0o600,
+    );
+    let env = [("HUAWEICLOUD_AUTH_TOKEN", "env-token")];
+    let run = imgcat(&dir, Some(&path), &env, &["config", "show", "-o", "json"]);
+    let values = shown(&run);
+    assert_eq!(
+        from(&values, "HUAWEICLOUD_AUTH_TOKEN"),
+        Some("environment"),
+        "{values:?}"
+    );
+    assert_eq!(from(&values, "HUAWEICLOUD_SDK_AK"), None, "{values:?}");
+    assert_eq!(from(&values, "HUAWEICLOUD_SDK_SK"), None, "{values:?}");
+    for kept in ["HUAWEICLOUD_SDK_REGION", "HUAWEICLOUD_SDK_PROJECT_ID"] {
+        let origin = from(&values, kept).unwrap_or_default();
+        assert!(origin.starts_with("profile default"), "{kept}: {values:?}");
+    }
 }
