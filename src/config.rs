@@ -3,14 +3,15 @@
 //! Each provider reads its own credentials from [`Env`] (the variables its registry entry
 //! declares; see `providers::CredentialGroup`). Precedence: command-line flags (a provider
 //! flag is set into the [`Env`] as the variable it stands for), then environment variables,
-//! then the profile.
+//! then the profile. A credential group's credentials (key id, secret, token) come from one of
+//! these as a unit ([`Env::set_over`], [`Env::fill_under`]); its settings fill in one by one.
 
 use std::collections::HashMap;
 
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::providers::ProviderId;
+use crate::providers::{CredentialKey, ProviderId, credential_groups};
 
 /// A snapshot of the environment variables imgcat reads, so that resolution is testable.
 ///
@@ -70,6 +71,62 @@ impl Env {
         }
     }
 
+    /// Puts a higher source's `pairs` (flags) over what is set, remembering `origin` for them.
+    /// Each credential group's credentials come as a unit: when `pairs` hold any of a group's
+    /// credentials, the group's other credentials set so far are removed, so that a key id from
+    /// `pairs` is never signed with a secret from below.
+    pub fn set_over(&mut self, pairs: &[(String, String)], origin: &str) {
+        for g in credential_groups() {
+            let given = |v: &str| pairs.iter().any(|(k, _)| k == v);
+            if g.credential_vars().any(given) {
+                for v in g.credential_vars().filter(|v| !given(v)) {
+                    self.vars.remove(v);
+                    self.origins.remove(v);
+                }
+            }
+        }
+        for (k, v) in pairs {
+            self.set(k, v, origin);
+        }
+    }
+
+    /// Fills in from a lower source's `pairs` (the profile), remembering `origin`, as
+    /// [`Env::fill_from`] does except for credentials: each credential group's credentials come
+    /// as a unit, so when any of them is set already, none of `pairs`' credentials of that
+    /// group is taken. Settings (a region, a project id, an endpoint) fill in one by one.
+    ///
+    /// Returns the credentials left out whose variable nothing sets (the other half of a pair
+    /// that is now incomplete), with the variables of their group that are set, for a warning.
+    pub fn fill_under(&mut self, pairs: &[(String, String)], origin: &str) -> Vec<LeftOut> {
+        let mut left_out = Vec::new();
+        let mut kept: Vec<(String, String)> = Vec::new();
+        let groups = credential_groups();
+        for (k, v) in pairs {
+            let found = groups
+                .iter()
+                .find_map(|g| Some((*g, g.key(k).filter(|key| key.credential)?)));
+            let Some((group, key)) = found else {
+                kept.push((k.clone(), v.clone()));
+                continue;
+            };
+            let set: Vec<&'static str> = group
+                .credential_vars()
+                .filter(|var| self.get(var).is_some())
+                .collect();
+            if set.is_empty() {
+                kept.push((k.clone(), v.clone()));
+            } else if self.get(k).is_none() {
+                left_out.push(LeftOut {
+                    table: group.table,
+                    key,
+                    set,
+                });
+            }
+        }
+        self.fill_from(&kept, origin);
+        left_out
+    }
+
     /// Where a set variable came from: `environment`, or what [`Env::fill_from`] was told.
     pub fn origin(&self, key: &str) -> Option<&str> {
         self.get(key)?;
@@ -94,6 +151,18 @@ impl Env {
         self.vars.insert(key.to_string(), value.to_string());
         self.origins.insert(key.to_string(), origin.to_string());
     }
+}
+
+/// A credential a lower source gives that [`Env::fill_under`] left out, because a higher one
+/// sets other credentials of its group.
+#[derive(Debug, Clone)]
+pub struct LeftOut {
+    /// The credential group (its profile table).
+    pub table: &'static str,
+    /// The key of the left-out value (its variable and profile key).
+    pub key: &'static CredentialKey,
+    /// The group's credential variables that are set.
+    pub set: Vec<&'static str>,
 }
 
 /// The environment variables that hold a provider's credentials, for error messages.
@@ -184,6 +253,52 @@ mod tests {
             "https://ims.cn-north-4.myhuaweicloud.com"
         )));
         assert!(is_insecure_remote(&u("http://ims.example.com")));
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(String, String)> {
+        p.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_group_s_credentials_come_from_one_source() {
+        let group = credential_groups()[0];
+        let creds: Vec<&str> = group.credential_vars().collect();
+        let setting = group.region_var;
+        let (id, secret) = (creds[0], creds[1]);
+        // The environment sets the id: the profile's secret is left out, its region is not.
+        let mut env = Env::from_pairs([(id, "ENV-ID")]);
+        let left = env.fill_under(
+            &pairs(&[
+                (id, "PROFILE-ID"),
+                (secret, "profile-secret"),
+                (setting, "r"),
+            ]),
+            "profile",
+        );
+        assert_eq!(env.get(id), Some("ENV-ID"));
+        assert_eq!(env.get(secret), None, "no mixed pair");
+        assert_eq!(env.get(setting), Some("r"));
+        assert_eq!(env.origin(setting), Some("profile"));
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert_eq!((left[0].key.env, left[0].set.clone()), (secret, vec![id]));
+        // Nothing set: the profile's credentials all fill in.
+        let mut env = Env::default();
+        let left = env.fill_under(&pairs(&[(id, "P"), (secret, "s")]), "profile");
+        assert!(left.is_empty());
+        assert_eq!(env.origin(secret), Some("profile"));
+        // A flag's credential removes the group's other credentials from below.
+        let mut env = Env::from_pairs([(id, "ENV-ID"), (secret, "env-secret"), (setting, "r")]);
+        env.set_over(&pairs(&[(id, "FLAG-ID")]), "flag");
+        assert_eq!(env.get(id), Some("FLAG-ID"));
+        assert_eq!(env.origin(id), Some("flag"));
+        assert_eq!(env.get(secret), None);
+        assert_eq!(env.get(setting), Some("r"), "settings stay");
+        // A flag that is a setting leaves the credentials alone.
+        let mut env = Env::from_pairs([(id, "ENV-ID"), (secret, "env-secret")]);
+        env.set_over(&pairs(&[(setting, "r2")]), "flag");
+        assert_eq!(env.get(secret), Some("env-secret"));
     }
 
     #[test]

@@ -317,11 +317,20 @@ fn profile_file_supplies_credentials_under_env_and_flags() {
     // --profile picks another table; its wrong key is rejected by the API.
     let other = imgcat(&env, ["list", "-p", "tencent-legacy", "--profile", "other"]);
     assert_eq!(other.status.code(), Some(4), "{}", stderr(&other));
-    // The environment wins over the profile.
+    // The environment wins over the profile: its pair (a wrong key) is signed with, rejected.
     let mut env2 = env.clone();
+    env2.push((
+        "TENCENTCLOUD_SECRET_ID".into(),
+        c.get("TENCENTCLOUD_SECRET_ID").unwrap_or_default().into(),
+    ));
     env2.push(("TENCENTCLOUD_SECRET_KEY".into(), "from-env-wrong".into()));
     let envwins = imgcat(&env2, ["list", "-p", "tencent-legacy"]);
-    assert_eq!(envwins.status.code(), Some(4));
+    assert_eq!(envwins.status.code(), Some(4), "{}", stderr(&envwins));
+    // The environment's key alone is not paired with the profile's id: no credentials.
+    let mut env3 = env.clone();
+    env3.push(("TENCENTCLOUD_SECRET_KEY".into(), "from-env-wrong".into()));
+    let half = imgcat(&env3, ["list", "-p", "tencent-legacy"]);
+    assert_eq!(half.status.code(), Some(3), "{}", stderr(&half));
     // config show: masked secret, origins, concurrency from the profile.
     let show = imgcat(&env, ["config", "show"]);
     let text = stdout(&show);

@@ -15,11 +15,16 @@ pub struct ProviderFlags {
 }
 
 impl ProviderFlags {
-    /// Sets every given flag into `env` (a flag wins over the variable and the profile).
+    /// Sets every given flag into `env` (a flag wins over the variable and the profile). A flag
+    /// that is a credential takes its group's credentials out of the environment: they come
+    /// from one source ([`Env::set_over`]).
     pub fn apply(&self, env: &mut Env) {
-        for (var, value) in &self.values {
-            env.set(var, value, "flag");
-        }
+        let pairs: Vec<(String, String)> = self
+            .values
+            .iter()
+            .map(|(var, value)| (var.to_string(), value.clone()))
+            .collect();
+        env.set_over(&pairs, "flag");
     }
 }
 

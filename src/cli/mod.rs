@@ -68,7 +68,9 @@ pub struct GlobalArgs {
     /// Requests in flight at once, across all providers and regions [default: the profile's
     /// `concurrency`, else 32].
     #[arg(long, global = true, value_name = "N",
-          value_parser = clap::value_parser!(u16).range(1..=256))]
+          value_parser = clap::value_parser!(u16).range(
+              i64::from(*crate::profile::CONCURRENCY_RANGE.start())
+                  ..=i64::from(*crate::profile::CONCURRENCY_RANGE.end())))]
     pub concurrency: Option<u16>,
     /// The profile to read from the config file [env: IMGCAT_PROFILE] (default: `default`).
     #[arg(long, global = true, value_name = "NAME")]

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use super::GlobalArgs;
 use crate::config::{self, Env};
-use crate::credentials::{self, Origin, Resolved};
+use crate::credentials::{self, Resolved};
 use crate::error::{Error, Result};
 use crate::http::{HttpClient, HttpOptions};
 use crate::listing::Job;
@@ -74,17 +74,15 @@ pub struct RunEnv {
 }
 
 /// The process environment with the provider flags set over it and the profile filling in
-/// what neither sets.
+/// what neither sets (a credential group's credentials as a unit: see [`Profile::fill`]).
+///
+/// [`Profile::fill`]: crate::profile::Profile::fill
 pub fn process_env(global: &GlobalArgs) -> Result<(Env, Option<crate::profile::Profile>)> {
     let mut env = Env::from_process();
     global.provider_flags.apply(&mut env);
     let profile = crate::profile::load(&env, global.profile.as_deref())?;
     if let Some(p) = &profile {
-        let origin = Origin::Profile {
-            name: p.name.clone(),
-            path: p.path.clone(),
-        };
-        env.fill_from(&p.vars, &origin.to_string());
+        p.fill(&mut env);
     }
     Ok((env, profile))
 }

@@ -73,10 +73,11 @@ pub fn load(group: &str, source: &dyn FileSource, env: &Env) -> Result<Option<(P
                 c.path.display()
             ))
         })?;
-        warn_if_readable_by_others(&c.path);
         let vars = source
             .read(&c.path, &text, env)
             .map_err(|e| Error::Config(format!("{group}: {}: {e}", c.path.display())))?;
+        // Read: it gave the group's keys, so it does hold credentials.
+        warn_if_readable_by_others(&c.path);
         tracing::debug!("{group}: credentials from {}", c.path.display());
         return Ok(Some((c.path, vars)));
     }
@@ -92,7 +93,9 @@ pub fn in_home(env: &Env, rest: &[&str]) -> Option<PathBuf> {
     Some(p)
 }
 
-/// Warns when `path`, which holds credentials, is readable by group or others.
+/// Warns when `path`, which holds credentials, is readable by group or others. Call it only
+/// for a file that does hold a secret (an SDK credentials file; a profile file with a secret
+/// value): the warning says so.
 #[cfg(unix)]
 pub fn warn_if_readable_by_others(path: &Path) {
     use std::os::unix::fs::PermissionsExt;

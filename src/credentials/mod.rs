@@ -2,8 +2,9 @@
 //! refresh themselves.
 //!
 //! The chain, highest first: a **flag** (a provider flag stands for a variable), the
-//! **environment**, the **imgcat profile** (these three are merged into [`Env`] per variable;
-//! see [`crate::config`] and [`crate::profile`]), then the sources a credential group's
+//! **environment**, the **imgcat profile** (these three are merged into [`Env`]: settings per
+//! variable, a group's credentials as a unit from the highest level that sets any of them; see
+//! [`crate::config`] and [`crate::profile`]), then the sources a credential group's
 //! [`Chain`] lists, in the official SDK's order: **SDK files** ([`FileSource`]) and **instance
 //! metadata** ([`MetadataSource`]). A chain source is asked only when no higher level gave the
 //! group's keys; its keys come as a unit, and its other values fill in where nothing higher set

@@ -116,6 +116,22 @@ mod tests {
             assert_eq!(sorted.len(), regions.known.len(), "{id} has duplicates");
             let g = p.credentials();
             assert!(g.key(g.region_var).is_some(), "{id}: region var");
+            assert!(
+                g.key(g.region_var).is_some_and(|k| !k.credential),
+                "{id}: the region is a setting, not a credential"
+            );
+            assert!(g.credential_vars().next().is_some(), "{id}: no credential");
+            for k in g.keys.iter().filter(|k| k.secret) {
+                assert!(k.credential, "{id}: secret {} is not a credential", k.env);
+            }
+            if let Some(chain) = g.chain {
+                for v in chain.key_vars {
+                    assert!(
+                        g.key(v).is_some_and(|k| k.credential),
+                        "{id}: chain key {v} is not a credential"
+                    );
+                }
+            }
             for f in p.flags() {
                 assert!(g.key(f.env).is_some(), "{id}: --{} var", f.long);
             }

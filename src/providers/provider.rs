@@ -138,6 +138,11 @@ pub struct CredentialKey {
     pub profile: &'static str,
     /// Whether the value is secret (masked by `config show`, never printed).
     pub secret: bool,
+    /// Whether it is one of the group's credentials (a key id, a secret, a token), which come
+    /// as a unit from one source: when a flag or the environment sets any of them, no
+    /// credential of the group is taken from a lower source (the profile). Settings (a region,
+    /// a project id) fill in one by one.
+    pub credential: bool,
     /// What the simulator does with it.
     pub sim: SimKey,
 }
@@ -165,6 +170,11 @@ impl CredentialGroup {
     /// The key of variable `env`, if it is one of the group's.
     pub fn key(&self, env: &str) -> Option<&'static CredentialKey> {
         self.keys.iter().find(|k| k.env == env)
+    }
+
+    /// The variables of the group's credentials ([`CredentialKey::credential`]), in order.
+    pub fn credential_vars(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.keys.iter().filter(|k| k.credential).map(|k| k.env)
     }
 
     /// The "no credentials" configuration error of provider `who`.
