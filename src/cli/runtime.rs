@@ -109,17 +109,18 @@ pub fn groups_of(given: &[String]) -> Vec<&'static CredentialGroup> {
 
 /// Runs the credential chains of `groups` (SDK files, then instance metadata unless switched
 /// off) for the groups whose keys the flags, environment and profile did not give. Once per
-/// run; never under `--sim`.
+/// run; never under `--sim`. Every secret found is then registered with the masker
+/// ([`providers::register_secrets`]).
 pub async fn resolve_chains(
     global: &GlobalArgs,
     run: &mut RunEnv,
     groups: &[&'static CredentialGroup],
 ) -> Result<()> {
-    if run.sim.is_some() {
-        return Ok(());
+    if run.sim.is_none() {
+        let metadata = credentials::metadata_enabled(&run.env, global.no_metadata);
+        run.credentials = credentials::resolve(&mut run.env, groups, metadata).await?;
     }
-    let metadata = credentials::metadata_enabled(&run.env, global.no_metadata);
-    run.credentials = credentials::resolve(&mut run.env, groups, metadata).await?;
+    providers::register_secrets(&run.env);
     Ok(())
 }
 
