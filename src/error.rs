@@ -2,7 +2,10 @@
 //!
 //! Every message is one line, names the provider (and region) it concerns, and never holds a
 //! secret: errors are built from status codes, provider error codes and messages, and URLs whose
-//! secret query parameters were redacted (see [`crate::http::redact`]).
+//! secret query parameters were redacted (see [`crate::http::redact`]). What a server sent (its
+//! message, code, request id, the start of its body) can quote the request's credentials back:
+//! it is masked ([`crate::secret::mask`]) as the error is built ([`Error::api`],
+//! [`Error::masked`]), and every message is masked again where it is printed.
 
 use std::fmt;
 use std::time::Duration;
@@ -282,9 +285,60 @@ impl Error {
         matches!(self, Error::Output(e) if e.kind() == std::io::ErrorKind::BrokenPipe)
     }
 
-    /// Builds an [`Error::Api`].
-    pub fn api(e: ApiError) -> Self {
+    /// Builds an [`Error::Api`], with every registered secret masked in what the server sent
+    /// (a message quoting the request's headers would print the token otherwise).
+    pub fn api(mut e: ApiError) -> Self {
+        let m = crate::secret::masker();
+        m.in_place(&mut e.message);
+        for s in [&mut e.code, &mut e.request_id].into_iter().flatten() {
+            m.in_place(s);
+        }
+        m.in_place(&mut e.target.region);
         Error::Api(Box::new(e))
+    }
+
+    /// This error with every registered secret (and signature) masked in each of its texts
+    /// ([`crate::secret::mask`]): what the server sent (messages, body starts, `Location`),
+    /// and the rest too. Applied to every error of a request ([`crate::http::HttpClient::call`]).
+    pub fn masked(mut self) -> Self {
+        let m = crate::secret::masker();
+        let mut all: Vec<&mut String> = Vec::new();
+        match &mut self {
+            Error::Usage(s) | Error::Config(s) => all.push(s),
+            Error::Api(e) => {
+                all.extend([&mut e.target.region, &mut e.message]);
+                all.extend([&mut e.code, &mut e.request_id].into_iter().flatten());
+            }
+            Error::Malformed {
+                target,
+                request_id,
+                detail,
+                body_start,
+                ..
+            } => {
+                all.extend([&mut target.region, detail, body_start]);
+                all.extend(request_id.as_mut());
+            }
+            Error::Incomplete { target, detail } => all.extend([&mut target.region, detail]),
+            Error::Network {
+                target,
+                url,
+                detail,
+                ..
+            } => all.extend([&mut target.region, url, detail]),
+            Error::Redirect {
+                target, location, ..
+            } => {
+                all.push(&mut target.region);
+                all.extend(location.as_mut());
+            }
+            Error::Output(_) => {}
+            Error::Internal { context, detail } => all.extend([context, detail]),
+        }
+        for s in all {
+            m.in_place(s);
+        }
+        self
     }
 }
 
@@ -340,6 +394,73 @@ impl Error {
         Error::Internal {
             context: context.to_string(),
             detail: detail.to_string(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target() -> Target {
+        Target::new(
+            crate::providers::ProviderId::from_static("zenlayer"),
+            "FRA-A",
+        )
+    }
+
+    #[test]
+    fn server_text_is_masked_as_the_error_is_built_and_when_masked_again() {
+        crate::secret::register("error-test-secret-4e1d");
+        let quoted = "headers: x-auth-token: error-test-secret-4e1d";
+        let e = Error::api(ApiError {
+            target: target(),
+            status: 400,
+            code: Some("Code.error-test-secret-4e1d".into()),
+            message: quoted.into(),
+            request_id: Some("rid-error-test-secret-4e1d".into()),
+            retry_after: None,
+            kind: ErrorKind::BadRequest,
+        });
+        let shown = e.to_string();
+        assert_eq!(
+            shown,
+            "zenlayer (FRA-A): HTTP 400 Code.***: headers: x-auth-token: ***, request id rid-***"
+        );
+        let others = [
+            Error::Malformed {
+                target: target(),
+                status: 200,
+                request_id: Some("error-test-secret-4e1d".into()),
+                detail: format!("invalid type: string {quoted:?}"),
+                body_start: quoted.into(),
+                truncated: false,
+            },
+            Error::Incomplete {
+                target: target(),
+                detail: quoted.into(),
+            },
+            Error::Network {
+                target: target(),
+                url: "http://127.0.0.1:1/".into(),
+                detail: quoted.into(),
+                timeout: false,
+                body: false,
+            },
+            Error::Redirect {
+                target: target(),
+                status: 302,
+                location: Some(format!("http://h/{quoted}")),
+            },
+            Error::Config(quoted.into()),
+            Error::internal("x", quoted),
+        ];
+        for e in others {
+            let before = e.to_string();
+            assert!(before.contains("error-test-secret-4e1d"), "{before}");
+            let after = e.masked().to_string();
+            assert!(!after.contains("error-test-secret"), "{after}");
+            assert!(after.contains("***"), "{after}");
         }
     }
 }

@@ -224,7 +224,7 @@ pub async fn run(
             }
             if let Delivery::Summaries(all) = &mut delivery {
                 let mut failed = Summary::new(target.clone());
-                failed.error = Some(e.to_string());
+                failed.error = Some(crate::secret::mask(&e.to_string()).into_owned());
                 all.push(failed);
             }
             outcome.failures.push(e);
@@ -331,9 +331,15 @@ enum Prepared {
     Encoded(Vec<u8>, usize),
 }
 
-/// The images the query keeps.
+/// The images the query keeps (judged on what the provider sent), with every registered
+/// secret masked in them ([`Image::mask_secrets`]): this is where every listed image passes
+/// before it is encoded, collected or summarized.
 fn filtered(mut images: Vec<Image>, query: &ImageQuery) -> Vec<Image> {
     images.retain(|img| query.matches(img));
+    let masker = crate::secret::masker();
+    for img in &mut images {
+        img.mask_secrets(&masker);
+    }
     images
 }
 

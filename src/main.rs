@@ -25,12 +25,13 @@ fn main() -> ExitCode {
         Err(e) => match e.downcast_ref::<imgcat::error::Error>() {
             // The reader of stdout went away (`imgcat list | head`): stop quietly.
             Some(typed) if typed.is_broken_pipe() => exit::OK,
+            // Masked ([`imgcat::secret::mask`]): an error can quote what a server sent.
             Some(typed) => {
-                eprintln!("imgcat: error: {typed}");
+                cli::say(format_args!("imgcat: error: {typed}"));
                 typed.exit_code()
             }
             None => {
-                eprintln!("imgcat: error: {e:#}");
+                cli::say(format_args!("imgcat: error: {e:#}"));
                 exit::API
             }
         },

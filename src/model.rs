@@ -168,6 +168,47 @@ impl Image {
     }
 }
 
+impl Image {
+    /// Masks every registered secret (and signature) in the image's texts, `extra` included
+    /// (kept valid JSON): a server may put anything in an image, the credentials it was sent
+    /// included ([`crate::secret`]).
+    pub fn mask_secrets(&mut self, m: &crate::secret::Masker) {
+        // Destructured without `..`: a text field added to `Image` must be masked here too.
+        let Image {
+            provider: _,
+            region,
+            id,
+            name,
+            os_type: _,
+            os_family,
+            os_version,
+            architecture: _,
+            visibility: _,
+            status: _,
+            size: _,
+            min_disk_gb: _,
+            min_ram_mb: _,
+            disk_format,
+            created_at: _,
+            description,
+            deprecated: _,
+            extra,
+        } = self;
+        for s in [region, id, name] {
+            m.in_place(s);
+        }
+        for s in [os_family, os_version, disk_format, description]
+            .into_iter()
+            .flatten()
+        {
+            m.in_place(s);
+        }
+        if let Some(masked) = m.json(extra.as_bytes()) {
+            *extra = Extra(Bytes::from(masked));
+        }
+    }
+}
+
 /// How many fields an [`Image`] serializes (`extra` included); their names are
 /// [`Field`](crate::output::Field)'s, then `extra`.
 const SERIALIZED_FIELDS: usize = 18;

@@ -18,7 +18,7 @@ use crate::query::{ImageQuery, NameFilter};
 pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
     match judge(global, args).await {
         Err(e) if args.output == CheckFormat::Json && !e.is_broken_pipe() => {
-            eprintln!("imgcat: error: {e}");
+            super::say(format_args!("imgcat: error: {e}"));
             let code = e.exit_code();
             print_error(&[e.to_string()], code)?;
             Ok(code)
@@ -30,6 +30,11 @@ pub async fn run(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
 /// `{"ok": false, "error": ..., "errors": [...], "exit_code": N}` on stdout: `error` is the
 /// first message, `errors` all of them (several targets may fail).
 fn print_error(messages: &[String], code: i32) -> Result<()> {
+    // Masked as on stderr: a message can quote what a server sent.
+    let messages: Vec<String> = messages
+        .iter()
+        .map(|m| crate::secret::mask(m).into_owned())
+        .collect();
     let doc = serde_json::json!({
         "ok": false,
         "error": messages.first(),

@@ -104,7 +104,9 @@ pub async fn regions(global: &GlobalArgs, args: &RegionsArgs) -> Result<i32> {
                         Ok(list) => list,
                         // `all` cannot be resolved with this configuration (it says why).
                         Err(Error::Usage(why)) => {
-                            eprintln!("imgcat: note: {why}; these are the regions imgcat knows");
+                            super::say(format_args!(
+                                "imgcat: note: {why}; these are the regions imgcat knows"
+                            ));
                             known()
                         }
                         Err(e) => return Err(e),
@@ -112,15 +114,20 @@ pub async fn regions(global: &GlobalArgs, args: &RegionsArgs) -> Result<i32> {
                     None => Vec::new(),
                 }
             } else {
-                eprintln!(
+                super::say(format_args!(
                     "imgcat: {p}: the regions imgcat knows offline; with credentials set ({}) this lists what --region all covers ({call})",
                     config::credential_vars(p)
-                );
+                ));
                 known()
             }
         }
         None => known(),
     };
+    // Region ids an API listed: server text, masked like any other.
+    let list: Vec<String> = list
+        .into_iter()
+        .map(|r| crate::secret::mask(&r).into_owned())
+        .collect();
     let mut out = std::io::stdout().lock();
     match args.format.output {
         InfoFormat::Json => writeln!(out, "{}", serde_json::json!(list))?,

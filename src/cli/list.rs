@@ -39,7 +39,7 @@ pub fn picks(summaries: Vec<Summary>) -> Vec<Image> {
     let mut out = Vec::new();
     for s in summaries {
         if let Some(why) = s.no_pick_reason() {
-            eprintln!("imgcat: warning: {why}");
+            super::say(format_args!("imgcat: warning: {why}"));
         }
         if s.pick().is_some()
             && let Some(img) = s.newest
@@ -190,16 +190,16 @@ pub fn report(outcome: &Outcome) -> i32 {
         return exit::OK;
     }
     for e in &outcome.failures {
-        eprintln!("imgcat: error: {e}");
+        super::say(format_args!("imgcat: error: {e}"));
     }
     match outcome.failures.first() {
         None => exit::OK,
         Some(_) if outcome.succeeded > 0 => {
-            eprintln!(
+            super::say(format_args!(
                 "imgcat: partial listing: {} target(s) failed, {} succeeded; the failed targets' images are not printed",
                 outcome.failures.len(),
                 outcome.succeeded
-            );
+            ));
             exit::PARTIAL
         }
         Some(e) => e.exit_code(),

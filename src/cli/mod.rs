@@ -22,6 +22,16 @@ use crate::model::{Arch, OsType, Status};
 use crate::output::Format;
 use crate::query::{OsVersion, VisibilityFilter};
 
+/// Prints `line` and a newline on stderr with every registered secret (and signature) masked
+/// ([`crate::secret::mask`]): the way the commands print their messages, which can quote what a
+/// server sent. A failed write is ignored: there is nowhere left to report it.
+pub fn say(line: impl std::fmt::Display) {
+    use std::io::Write;
+    let text = line.to_string();
+    let masked = crate::secret::mask(&text);
+    let _ = writeln!(std::io::stderr().lock(), "{masked}");
+}
+
 const EXAMPLES: &str = concat!(
     "Examples:\n",
     "  imgcat --sim list --provider all\n",

@@ -15,7 +15,8 @@ use crate::listing::Job;
 use crate::providers::{self, Adapter, CredentialGroup, ProviderId, Setup};
 use crate::sim::{self, SimCredentials, SimHandle};
 
-/// Sets up request logging on stderr for the verbosity asked for.
+/// Sets up request logging on stderr for the verbosity asked for. Every line is masked
+/// ([`MaskedStderr`]).
 pub fn init_logging(global: &GlobalArgs) {
     let level = match (global.debug, global.verbose) {
         (true, _) => "imgcat=trace",
@@ -24,7 +25,7 @@ pub fn init_logging(global: &GlobalArgs) {
         (false, _) => "imgcat=debug",
     };
     let builder = tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
+        .with_writer(MaskedStderr)
         .with_ansi(std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none())
         .with_target(false)
         .with_env_filter(tracing_subscriber::EnvFilter::new(level));
@@ -37,6 +38,48 @@ pub fn init_logging(global: &GlobalArgs) {
     } else {
         builder.without_time().try_init()
     };
+}
+
+/// The log's writer: each line is kept until it is complete, then written to stderr with every
+/// registered secret (and signature) masked ([`crate::secret::mask`]): log lines quote URLs,
+/// response headers and errors, all of which a server can fill with the request's credentials.
+#[derive(Debug, Clone, Copy)]
+pub struct MaskedStderr;
+
+impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for MaskedStderr {
+    type Writer = MaskedLine;
+
+    fn make_writer(&'a self) -> MaskedLine {
+        MaskedLine(Vec::new())
+    }
+}
+
+/// One log line on its way to stderr ([`MaskedStderr`]); written, masked, when dropped.
+#[derive(Debug)]
+pub struct MaskedLine(Vec<u8>);
+
+impl std::io::Write for MaskedLine {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Drop for MaskedLine {
+    fn drop(&mut self) {
+        use std::io::Write;
+        if self.0.is_empty() {
+            return;
+        }
+        let text = String::from_utf8_lossy(&self.0);
+        let masked = crate::secret::mask(&text);
+        // A failed write of a log line has nowhere to be reported.
+        let _ = std::io::stderr().lock().write_all(masked.as_bytes());
+    }
 }
 
 /// Default of `--timeout` (per request).
@@ -107,17 +150,18 @@ pub fn groups_of(given: &[String]) -> Vec<&'static CredentialGroup> {
 
 /// Runs the credential chains of `groups` (SDK files, then instance metadata unless switched
 /// off) for the groups whose keys the flags, environment and profile did not give. Once per
-/// run; never under `--sim`.
+/// run; never under `--sim`. Every secret found is then registered with the masker
+/// ([`providers::register_secrets`]).
 pub async fn resolve_chains(
     global: &GlobalArgs,
     run: &mut RunEnv,
     groups: &[&'static CredentialGroup],
 ) -> Result<()> {
-    if run.sim.is_some() {
-        return Ok(());
+    if run.sim.is_none() {
+        let metadata = credentials::metadata_enabled(&run.env, global.no_metadata);
+        run.credentials = credentials::resolve(&mut run.env, groups, metadata).await?;
     }
-    let metadata = credentials::metadata_enabled(&run.env, global.no_metadata);
-    run.credentials = credentials::resolve(&mut run.env, groups, metadata).await?;
+    providers::register_secrets(&run.env);
     Ok(())
 }
 

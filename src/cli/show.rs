@@ -50,7 +50,7 @@ pub async fn run(global: &GlobalArgs, args: &ShowArgs) -> Result<i32> {
             None => {
                 // Matches without a creation time got their warning from `picks`.
                 if !matched {
-                    eprintln!("imgcat: no image matches");
+                    super::say(format_args!("imgcat: no image matches"));
                 }
                 Ok(exit::NOT_FOUND)
             }
@@ -74,13 +74,13 @@ pub async fn run(global: &GlobalArgs, args: &ShowArgs) -> Result<i32> {
         out.flush()?;
         // Found is found, even if another target failed: say so on stderr.
         for e in &outcome.failures {
-            eprintln!("imgcat: warning: {e}");
+            super::say(format_args!("imgcat: warning: {e}"));
         }
         return Ok(exit::OK);
     }
     if !outcome.failures.is_empty() {
         return Ok(super::list::report(&outcome));
     }
-    eprintln!("imgcat: no image with id '{id}'");
+    super::say(format_args!("imgcat: no image with id '{id}'"));
     Ok(exit::NOT_FOUND)
 }

@@ -68,14 +68,15 @@ pub async fn run(global: &GlobalArgs, args: &WaitArgs) -> Result<i32> {
             Ok(outcome) => {
                 if let Some(e) = outcome.failures.iter().find(|e| !retried(e)) {
                     line.finish();
-                    eprintln!("imgcat: error: {e}");
+                    super::say(format_args!("imgcat: error: {e}"));
                     return Ok(e.exit_code());
                 }
                 State::of(&plan.jobs, &found, outcome.failures, args.status)
             }
         };
         let elapsed = start.elapsed();
-        let summary = state.describe(&what, args.status);
+        // Masked: it names targets whose regions an API may have listed.
+        let summary = crate::secret::mask(&state.describe(&what, args.status)).into_owned();
         tracing::info!(
             "wait: poll {poll} after {}: {summary}",
             humantime::format_duration(round(elapsed))

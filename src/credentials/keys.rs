@@ -22,6 +22,16 @@ pub struct KeyPair {
     pub token: Option<Secret>,
 }
 
+impl KeyPair {
+    /// Registers the secret and the token with the masker ([`crate::secret::register`]).
+    pub fn register_secrets(&self) {
+        self.secret.register();
+        if let Some(t) = &self.token {
+            t.register();
+        }
+    }
+}
+
 impl fmt::Debug for KeyPair {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("KeyPair")
@@ -82,13 +92,15 @@ impl fmt::Debug for Refresher {
 
 impl Refresher {
     /// A holder of `first` (fetched at `fetched_at`) that asks `source` for new keys `margin`
-    /// before they expire.
+    /// before they expire. The secrets of `first`, and of every new pair, are registered with
+    /// the masker ([`KeyPair::register_secrets`]).
     pub fn new(
         first: TemporaryKeys,
         fetched_at: DateTime<Utc>,
         source: Box<dyn Fetch>,
         margin: Duration,
     ) -> Self {
+        first.keys.register_secrets();
         Refresher {
             current: RwLock::new(Arc::new(Snapshot {
                 keys: Arc::new(first.keys),
@@ -140,6 +152,7 @@ impl Refresher {
         }
         match self.source.fetch().await {
             Ok(new) if new.expires_at > now => {
+                new.keys.register_secrets();
                 tracing::info!(
                     "temporary keys refreshed from {} (valid until {})",
                     self.source.describe(),
@@ -401,5 +414,55 @@ mod tests {
             !shown.contains("secret-0") && !shown.contains("token-0"),
             "{shown}"
         );
+    }
+
+    /// Hands out keys whose secret and token no other test uses.
+    struct Unique;
+
+    impl Fetch for Unique {
+        fn fetch(&self) -> BoxFuture<'_, Result<TemporaryKeys>> {
+            Box::pin(async move {
+                Ok(TemporaryKeys {
+                    keys: KeyPair {
+                        id: "TMPUNIQUE".into(),
+                        secret: Secret::new("refreshed-secret-only-here-7d1f"),
+                        token: Some(Secret::new("refreshed-token-only-here-2c9a")),
+                    },
+                    expires_at: Utc::now() + chrono::Duration::hours(1),
+                })
+            })
+        }
+        fn describe(&self) -> String {
+            "metadata http://127.0.0.1:1".into()
+        }
+    }
+
+    #[test]
+    fn the_first_and_every_refreshed_pair_are_registered_with_the_masker() {
+        let text = "first-secret-only-here-5b3e first-token-only-here-8a6c \
+                    refreshed-secret-only-here-7d1f refreshed-token-only-here-2c9a";
+        let now = Utc::now();
+        let first = TemporaryKeys {
+            keys: KeyPair {
+                id: "TMPFIRST".into(),
+                secret: Secret::new("first-secret-only-here-5b3e"),
+                token: Some(Secret::new("first-token-only-here-8a6c")),
+            },
+            // Due at once: the next request refreshes.
+            expires_at: now + chrono::Duration::seconds(10),
+        };
+        let r = Refresher::new(
+            first,
+            now - chrono::Duration::hours(1),
+            Box::new(Unique),
+            Duration::from_secs(300),
+        );
+        assert_eq!(
+            crate::secret::mask(text),
+            "*** *** refreshed-secret-only-here-7d1f refreshed-token-only-here-2c9a"
+        );
+        let got = rt().block_on(r.fresh()).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(got.id, "TMPUNIQUE");
+        assert_eq!(crate::secret::mask(text), "*** *** *** ***");
     }
 }

@@ -80,10 +80,10 @@ impl Answer {
             .map(Duration::from_secs)
     }
 
-    /// The first bytes of the body, as text, for error messages.
+    /// The first bytes of the body, as text, for error messages; registered secrets masked
+    /// (a server may quote the request back, [`crate::secret`]).
     pub fn body_start(&self) -> String {
-        let end = self.body.len().min(160);
-        String::from_utf8_lossy(&self.body[..end]).into_owned()
+        crate::secret::excerpt(&self.body, 160)
     }
 }
 
@@ -213,6 +213,7 @@ impl HttpClient {
                         delay = delay.max(THROTTLED_MIN_DELAY);
                     }
                     attempt += 1;
+                    let e = e.masked();
                     tracing::info!(
                         "{target}: retry {attempt}/{} in {} ms after: {e}",
                         self.options.retries,
@@ -220,7 +221,8 @@ impl HttpClient {
                     );
                     tokio::time::sleep(delay).await;
                 }
-                other => return other,
+                // What the server sent may quote the request's credentials back.
+                other => return other.map_err(Error::masked),
             }
         }
     }

@@ -63,8 +63,24 @@ pub fn flags() -> Vec<&'static ProviderFlag> {
     out
 }
 
-/// Builds the adapters for `providers`, sharing clients where providers share one.
+/// Registers with the masker ([`crate::secret::register`]) every secret value `env` holds for
+/// any credential group of the registry (the keys marked secret: secret keys, passwords,
+/// tokens), whichever source gave it: a server that quotes the request back (or anything else)
+/// must not get one printed, even a value of a group that is not used this run.
+pub fn register_secrets(env: &config::Env) {
+    for group in credential_groups() {
+        for key in group.keys.iter().filter(|k| k.secret) {
+            if let Some(v) = env.get(key.env) {
+                crate::secret::register(v);
+            }
+        }
+    }
+}
+
+/// Builds the adapters for `providers`, sharing clients where providers share one. Every
+/// secret of the environment is registered with the masker first ([`register_secrets`]).
 pub fn build(providers: &[ProviderId], setup: &Setup) -> Result<Vec<Arc<dyn Adapter>>> {
+    register_secrets(&setup.env);
     let mut shared = SharedClients::default();
     let mut out: Vec<Arc<dyn Adapter>> = Vec::with_capacity(providers.len());
     for &p in providers {

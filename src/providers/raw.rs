@@ -98,10 +98,10 @@ impl Located {
         })
     }
 
-    /// The first bytes of the answer, for error messages.
+    /// The first bytes of the answer, for error messages; registered secrets masked
+    /// ([`crate::secret::excerpt`]).
     pub fn body_start(&self) -> String {
-        let end = self.body.len().min(160);
-        String::from_utf8_lossy(&self.body[..end]).into_owned()
+        crate::secret::excerpt(&self.body, 160)
     }
 
     /// Maps the objects to images ([`map_objects`]).

@@ -1,5 +1,6 @@
 //! A scripted HTTP/1.1 server on 127.0.0.1 for hostile-answer tests: it answers every request
-//! with what a closure makes of its path, and keeps count of connections and bytes received.
+//! with what a closure makes of its path (or of the whole request), and keeps count of
+//! connections and bytes received.
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -15,8 +16,23 @@ pub struct Server {
     pub received: Arc<Mutex<Vec<u8>>>,
 }
 
+/// One request as the server read it.
+pub struct Request {
+    /// The request target (path and query).
+    pub path: String,
+    /// The request line and the headers, as sent (CRLF line ends, blank line included).
+    pub head: String,
+    /// The body (`content-length` bytes).
+    pub body: Vec<u8>,
+}
+
 impl Server {
     pub fn start(respond: impl Fn(&str) -> String + Send + Sync + 'static) -> Server {
+        Server::start_with(move |r: &Request| respond(&r.path))
+    }
+
+    /// A server that answers every request with `respond(request)`.
+    pub fn start_with(respond: impl Fn(&Request) -> String + Send + Sync + 'static) -> Server {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("bind: {e}"));
         let port = listener
             .local_addr()
@@ -46,7 +62,7 @@ impl Server {
 }
 
 /// Reads requests (head and `content-length` body) off one connection and answers each.
-fn serve(stream: TcpStream, received: &Mutex<Vec<u8>>, respond: &dyn Fn(&str) -> String) {
+fn serve(stream: TcpStream, received: &Mutex<Vec<u8>>, respond: &dyn Fn(&Request) -> String) {
     let Ok(mut out) = stream.try_clone() else {
         return;
     };
@@ -81,7 +97,12 @@ fn serve(stream: TcpStream, received: &Mutex<Vec<u8>>, respond: &dyn Fn(&str) ->
             r.extend_from_slice(&head);
             r.extend_from_slice(&body);
         }
-        if out.write_all(respond(&path).as_bytes()).is_err() {
+        let request = Request {
+            path,
+            head: String::from_utf8_lossy(&head).into_owned(),
+            body,
+        };
+        if out.write_all(respond(&request).as_bytes()).is_err() {
             return;
         }
     }

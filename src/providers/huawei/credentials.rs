@@ -217,7 +217,12 @@ impl EcsMetadata {
             .send(reqwest::Method::PUT, url, &[(TOKEN_TTL_HEADER, &ttl)])
             .await?;
         match a.status {
-            200 => Ok(Some(a.body.trim().to_string()).filter(|t| !t.is_empty())),
+            200 => {
+                let token = a.body.trim().to_string();
+                // Sent with the key request: a server quoting it back must not get it printed.
+                crate::secret::register(&token);
+                Ok(Some(token).filter(|t| !t.is_empty()))
+            }
             404 | 405 | 503 if !required => Ok(None),
             s => Err(MetadataError::NoKeys {
                 url: url.to_string(),
