@@ -292,10 +292,10 @@ impl HttpClient {
         self.requests.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let result = tokio::time::timeout(self.options.timeout, async {
-            let response = self.inner.execute(request).await?;
+            let mut response = self.inner.execute(request).await?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
-            let body = response.bytes().await;
+            let body = read_capped(&mut response).await;
             Ok::<_, reqwest::Error>((status, headers, body))
         })
         .await;
@@ -310,7 +310,26 @@ impl HttpClient {
                 tracing::info!("{target}: {method} {shown} -> error after {elapsed} ms");
                 Err(network(target, &url, describe(&e), e.is_timeout(), false))
             }
-            Ok(Ok((status, _, Err(e)))) => {
+            Ok(Ok((status, headers, Err(BodyError::TooLarge(seen))))) => {
+                tracing::info!(
+                    "{target}: {method} {shown} -> {status}, answer over {} MiB",
+                    MAX_ANSWER >> 20
+                );
+                Err(Error::Malformed {
+                    target: target.clone(),
+                    status,
+                    request_id: headers
+                        .get("x-request-id")
+                        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned()),
+                    detail: format!(
+                        "the answer is larger than {} MiB ({seen} bytes or more): no page of these APIs is; refused rather than held in memory (check the endpoint)",
+                        MAX_ANSWER >> 20
+                    ),
+                    body_start: String::new(),
+                    truncated: false,
+                })
+            }
+            Ok(Ok((status, _, Err(BodyError::Read(e))))) => {
                 tracing::info!("{target}: {method} {shown} -> {status}, body cut short");
                 Err(network(
                     target,
@@ -352,6 +371,61 @@ impl HttpClient {
             }
         }
     }
+}
+
+/// The largest answer body read: ten times the largest page of any of these APIs (1,000 IMS
+/// images with every member, about 3 MB; CPH's unpaged answers stay under it for 10,000 images).
+/// A larger body is refused as it streams in, before it is held whole.
+pub const MAX_ANSWER: usize = 32 << 20;
+
+/// Why a body could not be read.
+enum BodyError {
+    /// The connection failed or the body ended early.
+    Read(reqwest::Error),
+    /// More than [`MAX_ANSWER`] bytes (announced by `Content-Length`, or read).
+    TooLarge(u64),
+}
+
+/// Reads the body of `response`, at most [`MAX_ANSWER`] bytes.
+async fn read_capped(response: &mut reqwest::Response) -> Result<Bytes, BodyError> {
+    if let Some(len) = response.content_length()
+        && len > MAX_ANSWER as u64
+    {
+        return Err(BodyError::TooLarge(len));
+    }
+    let mut first: Option<Bytes> = None;
+    let mut rest: Vec<u8> = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyError::Read)? {
+        let so_far = if rest.is_empty() {
+            first.as_ref().map_or(0, Bytes::len)
+        } else {
+            rest.len()
+        };
+        let held = so_far + chunk.len();
+        if held > MAX_ANSWER {
+            return Err(BodyError::TooLarge(held as u64));
+        }
+        match &first {
+            // The usual case, one chunk: kept as it came, no copy.
+            None => first = Some(chunk),
+            Some(f) => {
+                if rest.is_empty() {
+                    rest.reserve(
+                        response
+                            .content_length()
+                            .map_or(2 * f.len(), |l| l as usize),
+                    );
+                    rest.extend_from_slice(f);
+                }
+                rest.extend_from_slice(&chunk);
+            }
+        }
+    }
+    Ok(if rest.is_empty() {
+        first.unwrap_or_default()
+    } else {
+        Bytes::from(rest)
+    })
 }
 
 /// The shortest wait before retrying a request the API refused for its rate limit: the APIs
