@@ -10,7 +10,7 @@ use crate::error::{Error, Result, exit};
 use crate::json_query::JsonQuery;
 use crate::listing::{self, Delivery, Outcome, Summary};
 use crate::model::Image;
-use crate::output::{self, OutputOptions, SortKey};
+use crate::output::{self, OutputOptions, Sink, SortKey};
 use crate::query::{ImageQuery, NameFilter};
 
 /// The filters given on the command line.
@@ -124,23 +124,30 @@ pub async fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
         )
         .await
     } else {
-        let mut all = Vec::new();
-        let outcome = listing::run(
+        // --sort-by: the sorting sink keeps only what it sorts on and what the output needs,
+        // then writes the images in order when finished.
+        let mut sorting = output::SortingSink::new(sink, keys, args.output.limit).map_err(|e| {
+            Error::Config(format!(
+                "--sort-by: cannot make a temporary file ({e}); set TMPDIR to a writable directory"
+            ))
+        })?;
+        let mut outcome = listing::run(
             plan.jobs,
             query,
-            Delivery::Collect(&mut all),
+            Delivery::Stream {
+                sink: &mut sorting,
+                limit: None,
+            },
             Some(&progress as &dyn crate::listing::Observer),
         )
         .await;
-        output::sort_images(&mut all, &keys);
-        if let Some(n) = args.output.limit {
-            all.truncate(usize::try_from(n).unwrap_or(usize::MAX));
-        }
-        let mut outcome = outcome;
-        if let Err(e) = sink.write(&all) {
+        progress.finish();
+        if let Err(e) = sorting.finish() {
             outcome.failures.push(Error::Output(e));
         }
-        outcome
+        outcome.printed = sorting.written();
+        std::io::stdout().flush()?;
+        return Ok(report(&outcome));
     };
     progress.finish();
     let finished = sink.finish();

@@ -5,13 +5,15 @@
 
 use std::io::{self, Write};
 
-use super::Sink;
+use std::sync::Arc;
+
 use super::fields::Field;
+use super::{Encoder, Sink};
 use crate::model::Image;
 
 /// Streams images as CSV rows.
 pub struct CsvSink<W: Write> {
-    out: ::csv::Writer<W>,
+    out: W,
     columns: Vec<Field>,
     header_written: bool,
 }
@@ -20,7 +22,7 @@ impl<W: Write> CsvSink<W> {
     /// A sink writing `columns` of each image to `out`.
     pub fn new(out: W, columns: Vec<Field>) -> Self {
         CsvSink {
-            out: writer(out),
+            out,
             columns,
             header_written: false,
         }
@@ -29,8 +31,10 @@ impl<W: Write> CsvSink<W> {
     fn header(&mut self) -> io::Result<()> {
         if !self.header_written {
             self.header_written = true;
-            self.out
-                .write_record(self.columns.iter().map(|f| f.name()))?;
+            let mut header = writer(Vec::new());
+            header.write_record(self.columns.iter().map(|f| f.name()))?;
+            let bytes = header.into_inner().map_err(|e| e.into_error())?;
+            self.out.write_all(&bytes)?;
         }
         Ok(())
     }
@@ -43,17 +47,37 @@ pub fn writer<W: Write>(out: W) -> ::csv::Writer<W> {
         .from_writer(out)
 }
 
+/// Encodes images as CSV records, ahead of time (a listing's waiting targets then hold text).
+struct CsvRows(Arc<[Field]>);
+
+impl Encoder for CsvRows {
+    fn encode(&self, images: &[Image], buf: &mut Vec<u8>) -> io::Result<()> {
+        super::encode_batch(images, buf, b"", |image, out| {
+            let mut w = ::csv::WriterBuilder::new()
+                .terminator(::csv::Terminator::Any(b'\n'))
+                .buffer_capacity(1024)
+                .from_writer(&mut *out);
+            w.write_record(self.0.iter().map(|f| f.raw(image).unwrap_or_default()))?;
+            w.flush()
+        })
+    }
+}
+
 impl<W: Write> Sink for CsvSink<W> {
-    fn write(&mut self, images: &[Image]) -> io::Result<()> {
+    fn encoder(&self) -> Option<Arc<dyn Encoder>> {
+        Some(Arc::new(CsvRows(self.columns.clone().into())))
+    }
+
+    fn write_encoded(&mut self, bytes: &[u8], _count: usize) -> io::Result<()> {
         self.header()?;
-        for image in images {
-            let row = self
-                .columns
-                .iter()
-                .map(|f| f.raw(image).unwrap_or_default());
-            self.out.write_record(row)?;
-        }
+        self.out.write_all(bytes)?;
         self.out.flush()
+    }
+
+    fn write(&mut self, images: &[Image]) -> io::Result<()> {
+        let mut buf = Vec::new();
+        CsvRows(self.columns.clone().into()).encode(images, &mut buf)?;
+        self.write_encoded(&buf, images.len())
     }
 
     fn finish(&mut self) -> io::Result<()> {

@@ -76,14 +76,15 @@ pub fn sort_images(images: &mut [Image], keys: &[SortKey]) {
 }
 
 /// A field's value in a comparable form.
-#[derive(PartialEq, Eq)]
-enum SortValue {
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum SortValue {
     Text(String),
     Number(u64),
     Time(DateTime<Utc>),
 }
 
-fn sort_value(image: &Image, field: Field) -> Option<SortValue> {
+/// The value `field` of `image` sorts on; `None` when missing.
+pub(crate) fn sort_value(image: &Image, field: Field) -> Option<SortValue> {
     Some(match field {
         Field::Size => SortValue::Number(image.size?),
         Field::MinDiskGb => SortValue::Number(image.min_disk_gb?),
@@ -94,9 +95,22 @@ fn sort_value(image: &Image, field: Field) -> Option<SortValue> {
 }
 
 fn compare_by(a: &Image, b: &Image, key: SortKey) -> Ordering {
-    match (sort_value(a, key.field), sort_value(b, key.field)) {
+    compare_values(
+        sort_value(a, key.field).as_ref(),
+        sort_value(b, key.field).as_ref(),
+        key,
+    )
+}
+
+/// Compares two values of `key`'s field: missing values last in either direction.
+pub(crate) fn compare_values(
+    a: Option<&SortValue>,
+    b: Option<&SortValue>,
+    key: SortKey,
+) -> Ordering {
+    match (a, b) {
         (Some(x), Some(y)) => {
-            let order = match (&x, &y) {
+            let order = match (x, y) {
                 (SortValue::Number(x), SortValue::Number(y)) => x.cmp(y),
                 (SortValue::Time(x), SortValue::Time(y)) => x.cmp(y),
                 (SortValue::Text(x), SortValue::Text(y)) => natural_cmp(x, y),

@@ -14,8 +14,10 @@ use std::io::{self, Write};
 
 use serde_json::Value;
 
-use super::Sink;
+use std::sync::Arc;
+
 use super::fields::{Field, Projection};
+use super::{Encoder, Sink};
 use crate::model::Image;
 
 /// Streams images (or, with `columns`, those fields of each) as the items of one YAML sequence.
@@ -52,7 +54,30 @@ pub fn image_to_yaml(image: &Image) -> io::Result<String> {
     Ok(to_yaml(&image_value(image, None)?))
 }
 
+/// Encodes images as items of the sequence, ahead of time (waiting targets then hold text).
+struct YamlItems(Option<Arc<[Field]>>);
+
+impl Encoder for YamlItems {
+    fn encode(&self, images: &[Image], buf: &mut Vec<u8>) -> io::Result<()> {
+        super::encode_batch(images, buf, b"", |image, out| {
+            let value = image_value(image, self.0.as_deref())?;
+            out.extend_from_slice(to_yaml(&Value::Array(vec![value])).as_bytes());
+            Ok(())
+        })
+    }
+}
+
 impl<W: Write> Sink for YamlSink<W> {
+    fn encoder(&self) -> Option<Arc<dyn Encoder>> {
+        Some(Arc::new(YamlItems(self.columns.clone().map(Arc::from))))
+    }
+
+    fn write_encoded(&mut self, bytes: &[u8], count: usize) -> io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.written += count;
+        self.out.flush()
+    }
+
     fn write(&mut self, images: &[Image]) -> io::Result<()> {
         for image in images {
             // Rendered whole before writing, so a failure never leaves half an item.
