@@ -32,6 +32,17 @@ const MAX_RSS_MB: f64 = 64.0;
 /// peak RSS may at most double.
 const MAX_RSS_GROWTH: f64 = 2.0;
 const MAX_VERSION_MS: f64 = 10.0;
+/// Issue 13: the collecting formats (table, any --sort-by) at most 3x json's peak RSS.
+const MAX_RSS_OVER_JSON: f64 = 3.0;
+/// The formats run on the big catalog for their peak RSS (after `--output` in the command).
+const FORMAT_RUNS: &[&[&str]] = &[
+    &["--output", "json"],
+    &["--output", "table"],
+    &["--sort-by", "name", "--output", "ndjson"],
+    &["--sort-by", "name", "--output", "table"],
+    &["--output", "csv"],
+    &["--output", "yaml"],
+];
 
 fn env_num<T: std::str::FromStr>(name: &str, default: T) -> T {
     std::env::var(name)
@@ -618,6 +629,7 @@ fn main() {
     ];
     let bench_start = Instant::now();
     let mut problems: Vec<String> = Vec::new();
+    let mut format_rss: Vec<(String, Run)> = Vec::new();
 
     println!("imgcat listing benchmark");
     println!("  binary:      {bin}");
@@ -700,12 +712,29 @@ fn main() {
         );
         let env_b = child_env(&sim_b.url());
         let r = run(&bin, &env_b, &list, Some(&sim_b));
+        // Issue 13: the collecting formats against the json figure, same catalog.
+        let mut formats = Vec::new();
+        for extra in FORMAT_RUNS {
+            let mut args: Vec<&str> = list[..list.len() - 2].to_vec();
+            args.extend_from_slice(extra);
+            eprintln!("[bench] imgcat {}", args.join(" "));
+            formats.push((extra.join(" "), run(&bin, &env_b, &args, Some(&sim_b))));
+        }
         sim_b.stop();
+        (r, formats)
+    });
+    if let Some((r, formats)) = &big_run {
+        problems.extend(check_run(&format!("{big}-image run"), r, big));
+        for (what, f) in formats {
+            if f.code != 0 {
+                problems.push(format!("{big}-image run {what}: exit {}", f.code));
+            }
+        }
+    }
+    let big_run = big_run.map(|(r, formats)| {
+        format_rss = formats;
         r
     });
-    if let Some(r) = &big_run {
-        problems.extend(check_run(&format!("{big}-image run"), r, big));
-    }
 
     // ---- imgcat --version
     eprintln!("[bench] imgcat --version x {version_runs} (+5 warm-up)");
@@ -918,6 +947,24 @@ fn main() {
             threshold: format!("<= {MAX_RSS_GROWTH}x"),
             pass: growth <= MAX_RSS_GROWTH,
         });
+        let json_rss = format_rss
+            .iter()
+            .find(|(what, _)| what == "--output json")
+            .map_or(0, |(_, r)| r.max_rss);
+        for (what, f) in &format_rss {
+            let collecting = what.contains("table") || what.contains("--sort-by");
+            let ratio = f.max_rss as f64 / json_rss.max(1) as f64;
+            checks.push(Check {
+                what: format!("peak RSS, {what}, 5 x {big}"),
+                value: format!("{:.1} MB ({ratio:.2}x json)", mb(f.max_rss)),
+                threshold: if collecting {
+                    format!("<= {MAX_RSS_OVER_JSON}x json")
+                } else {
+                    String::new()
+                },
+                pass: !collecting || ratio <= MAX_RSS_OVER_JSON,
+            });
+        }
     }
     checks.push(Check {
         what: format!("imgcat --version (median of {})", version.len()),
