@@ -545,9 +545,11 @@ pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
         .ok_or_else(|| format!("'{s}' is not an RFC 3339 time or a YYYY-MM-DD date"))
 }
 
-/// The long help of `sim serve --fault`: every kind and API.
-const FAULT_HELP: &str = "Inject a fault (repeatable): KIND[:ARGS][@API,...]. Counts are per API; \
-without @, the image APIs.
+/// The long help of `sim serve --fault`: every kind, and the APIs the simulator serves.
+fn fault_help() -> String {
+    let apis: Vec<&str> = crate::sim::SimApi::all().map(|a| a.as_str()).collect();
+    format!(
+        "Inject a fault (repeatable): KIND[:ARGS][@API,...]. Counts are per API; without @, the image APIs.
   status:CODE[:N]       the first N requests (default 1) answer HTTP CODE (400-599) in the API's error shape; 429 adds Retry-After: 1
   status-after:CODE[:K] every request after the first K (default 1) answers CODE: a listing that fails midway
   cut[:N]               the first N responses are cut mid-body
@@ -556,7 +558,10 @@ without @, the image APIs.
   ims-loop[:N]          IMS: `next` points back to the marker just used (default always)
   short-page[:N]        offset APIs: the first N full, non-final pages lack their last item
   total-change[:N]      offset APIs: the first N pages after the first report a total one higher
-APIs: ims, workspace, cph, cvm (Tencent API 3.0), tencent (API 2.0), zenlayer, iam.";
+APIs: {}.",
+        apis.join(", ")
+    )
+}
 
 /// `imgcat sim ...`.
 #[derive(Debug, Subcommand)]
@@ -579,7 +584,7 @@ pub struct SimServeArgs {
     #[arg(long, default_value_t = 0)]
     pub latency_ms: u64,
     /// Inject a fault (repeatable): KIND[:ARGS][@API,...], e.g. status:503:3@ims.
-    #[arg(long = "fault", value_name = "KIND[:ARGS][@API,...]", long_help = FAULT_HELP)]
+    #[arg(long = "fault", value_name = "KIND[:ARGS][@API,...]", long_help = fault_help())]
     pub faults: Vec<String>,
     /// How long the temporary keys of the simulated instance metadata services stay valid, in
     /// seconds; each asking hands out a new pair (short, to test refresh).

@@ -18,6 +18,7 @@ use chrono::DateTime;
 use super::sort::{SortValue, compare_values, sort_value};
 use super::{Encoder, Sink, SortKey};
 use crate::model::Image;
+use crate::spool::read_at;
 
 /// One image waiting in the temporary file.
 struct Entry {
@@ -244,25 +245,6 @@ fn decode_values(mut bytes: &[u8]) -> io::Result<Box<[Option<SortValue>]>> {
         });
     }
     Ok(out.into_boxed_slice())
-}
-
-#[cfg(unix)]
-fn read_at(file: &File, buf: &mut [u8], offset: u64) -> io::Result<()> {
-    std::os::unix::fs::FileExt::read_exact_at(file, buf, offset)
-}
-
-#[cfg(windows)]
-fn read_at(file: &File, mut buf: &mut [u8], mut offset: u64) -> io::Result<()> {
-    use std::os::windows::fs::FileExt;
-    while !buf.is_empty() {
-        let n = file.seek_read(buf, offset)?;
-        if n == 0 {
-            return Err(io::ErrorKind::UnexpectedEof.into());
-        }
-        buf = &mut buf[n..];
-        offset += n as u64;
-    }
-    Ok(())
 }
 
 #[cfg(test)]
