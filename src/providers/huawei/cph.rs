@@ -4,6 +4,7 @@
 //! `--visibility all` asks for each of the three (concurrently) and labels each image by the
 //! request that returned it.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::sync::Arc;
 
@@ -14,9 +15,9 @@ use url::Url;
 use super::{HuaweiClient, with_query};
 use crate::error::{Result, Target};
 use crate::http::{Answer, HttpClient, RateLimit};
-use crate::model::{Arch, Image, OsType, Status, Visibility};
+use crate::model::{Arch, Extra, Image, OsType, Status, Visibility};
 use crate::providers::decode;
-use crate::providers::raw::{BodyObject, Located, RawObject};
+use crate::providers::raw::{BodyObject, Lenient, Located, RawObject, Refusal};
 use crate::providers::{Adapter, ProviderId, after};
 use crate::query::ImageQuery;
 
@@ -42,6 +43,30 @@ struct ImagesAnswer<'a> {
     /// unpaged answer never exists as decoded images all at once.
     #[serde(default, borrow)]
     phone_images: Vec<RawObject<'a>>,
+}
+
+/// The SDK's model of a phone image (huaweicloudsdkcph v1 `PhoneImage`, the items of
+/// `ListCloudPhoneImagesResponse`), the members imgcat normalizes; every member stays in `extra`
+/// as sent. Strings borrow from the body unless they hold escapes. Every member is [`Lenient`]:
+/// one of the wrong type reads as absent, as a missing one does (the image is kept); only an
+/// unusable `image_id` (missing, null, empty, not a string) refuses the object, and so the answer.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct PhoneImage<'a> {
+    /// `str`; required.
+    #[serde(borrow)]
+    image_id: Lenient<Cow<'a, str>>,
+    /// `str`.
+    #[serde(borrow)]
+    image_name: Lenient<Cow<'a, str>>,
+    /// `int`: 1 public, 2 private (a numeric string is not read).
+    is_public: Lenient<i64>,
+    /// `str`, e.g. `Android 12`.
+    #[serde(borrow)]
+    os_name: Lenient<Cow<'a, str>>,
+    /// `str`, e.g. `Android`.
+    #[serde(borrow)]
+    os_type: Lenient<Cow<'a, str>>,
 }
 
 /// Images decoded from a raw answer at a time.
@@ -157,7 +182,7 @@ fn chunks(
 ) -> impl futures::Stream<Item = Result<Vec<Image>>> {
     stream::iter(located.chunks(CHUNK).map(move |chunk| {
         chunk
-            .map(|raw| to_image(&target.region, asked, raw))
+            .map(|raw| map_image(&target.region, asked, raw))
             .map_err(|e| e.error(&target, 200, "image_id", chunk.body_start()))
     }))
 }
@@ -166,18 +191,27 @@ fn chunks(
 pub fn decode_answer(target: &Target, asked: Visibility, answer: Answer) -> Result<Vec<Image>> {
     let located = locate(target, &answer)?;
     located
-        .map(|raw| to_image(&target.region, asked, raw))
+        .map(|raw| map_image(&target.region, asked, raw))
         .map_err(|e| e.error(target, answer.status, "image_id", answer.body_start()))
 }
 
-/// Maps one phone image object, labelled with the visibility that was asked for (`is_public`
-/// 1 marks a public image whatever was asked).
-pub fn to_image(region: &str, asked: Visibility, raw: BodyObject) -> Option<Image> {
-    let f = raw.fields().ok()?;
-    let id = f.str("image_id")?.to_string();
-    let name = f.str("image_name").unwrap_or_default().to_string();
+/// Reads one phone image object and maps it ([`to_image`]).
+fn map_image(
+    region: &str,
+    asked: Visibility,
+    raw: BodyObject,
+) -> std::result::Result<Image, Refusal> {
+    let typed: PhoneImage = raw.typed()?;
+    to_image(region, asked, typed, raw.into_extra()).ok_or(Refusal::NoId)
+}
+
+/// Maps one phone image, labelled with the visibility that was asked for (`is_public` 1 marks
+/// a public image whatever was asked); `None` when it has no usable `image_id`.
+fn to_image(region: &str, asked: Visibility, m: PhoneImage<'_>, extra: Extra) -> Option<Image> {
+    let id = m.image_id.text()?.to_string();
+    let name = m.image_name.text().unwrap_or_default().to_string();
     let mut img = Image::new(ID, region, id, name);
-    img.visibility = match f.i64("is_public") {
+    img.visibility = match m.is_public.value() {
         Some(1) => Visibility::Public,
         Some(2) if asked == Visibility::Public => Visibility::Private,
         _ => asked,
@@ -189,12 +223,36 @@ pub fn to_image(region: &str, asked: Visibility, raw: BodyObject) -> Option<Imag
     let name_hint = img.name.clone();
     decode::fill_os(
         &mut img,
-        &[f.str("os_name"), f.str("os_type"), Some(name_hint.as_str())],
+        &[m.os_name.text(), m.os_type.text(), Some(name_hint.as_str())],
     );
     if img.os_family.is_none() {
-        img.os_family = f.str("os_type").map(str::to_ascii_lowercase);
+        img.os_family = m.os_type.text().map(str::to_ascii_lowercase);
     }
-    drop(f);
-    img.extra = raw.into_extra();
+    img.extra = extra;
     Some(img)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn is_public_is_read_as_a_number_only() {
+        let t = Target::new(ID, "cn-east-3");
+        let a = Answer {
+            status: 200,
+            headers: Default::default(),
+            body: br#"{"phone_images":[{"image_id":"p1","is_public":1},
+                {"image_id":"p2","is_public":"1","os_type":7},{"image_id":"p3","is_public":2}]}"#
+                .to_vec()
+                .into(),
+        };
+        let got = decode_answer(&t, Visibility::Shared, a).unwrap();
+        let vis: Vec<Visibility> = got.iter().map(|i| i.visibility).collect();
+        assert_eq!(
+            vis,
+            [Visibility::Public, Visibility::Shared, Visibility::Shared]
+        );
+        assert_eq!(got[1].os_family, None, "a numeric os_type is no family");
+    }
 }

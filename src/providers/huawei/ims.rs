@@ -1,6 +1,7 @@
 //! Huawei IMS: `GET /v2/images` (Glance v2), `limit=1000` + `marker`, following the relative
 //! `next` link until it is absent.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use futures::stream::BoxStream;
@@ -11,9 +12,9 @@ use super::{HuaweiClient, with_query};
 use crate::error::{Error, Result, Target};
 use crate::http::pager::{self, CursorPage};
 use crate::http::{Answer, HttpClient, RateLimit, redact};
-use crate::model::{Arch, Image, OsType, Status, Visibility};
+use crate::model::{Arch, Extra, Image, OsType, Status, Visibility};
 use crate::providers::decode;
-use crate::providers::raw::{BodyObject, Located, RawObject};
+use crate::providers::raw::{BodyObject, Lenient, Located, RawObject, Refusal};
 use crate::providers::{Adapter, ProviderId, after};
 use crate::query::ImageQuery;
 
@@ -44,6 +45,65 @@ struct PageHead<'a> {
     #[serde(borrow)]
     images: Vec<RawObject<'a>>,
     next: Option<String>,
+}
+
+/// The SDK's model of a Glance image (huaweicloudsdkims `GlanceShowImageListResponseBody`, the
+/// items of `GlanceListImagesResponse`; its `ImageInfo`, of `/v2/cloudimages`, types these
+/// members alike), the members imgcat normalizes; every member stays in `extra` as sent.
+/// Strings borrow from the body unless they hold escapes. Every member is [`Lenient`]: one of
+/// the wrong type reads as absent, as a missing one does (the image is kept); only an unusable
+/// `id` (missing, null, empty, not a string) refuses the object, and so the answer.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct GlanceImage<'a> {
+    /// `str`; required.
+    #[serde(borrow)]
+    id: Lenient<Cow<'a, str>>,
+    /// `str`.
+    #[serde(borrow)]
+    name: Lenient<Cow<'a, str>>,
+    /// `str`: `public`, `private`, `shared`.
+    #[serde(borrow)]
+    visibility: Lenient<Cow<'a, str>>,
+    /// `str` (`imagetype`): `gold`, `private`, `shared`, `market`.
+    #[serde(rename = "__imagetype", borrow)]
+    imagetype: Lenient<Cow<'a, str>>,
+    /// `str`: `Linux`, `Windows`, `Other`.
+    #[serde(rename = "__os_type", borrow)]
+    os_type: Lenient<Cow<'a, str>>,
+    /// `str`: `queued`, `saving`, `deleted`, `killed`, `active`, ...
+    #[serde(borrow)]
+    status: Lenient<Cow<'a, str>>,
+    /// `str`: `"true"` for an Arm image.
+    #[serde(rename = "__support_arm", borrow)]
+    support_arm: Lenient<Cow<'a, str>>,
+    /// `str`: `"32"` or `"64"`.
+    #[serde(rename = "__os_bit", borrow)]
+    os_bit: Lenient<Cow<'a, str>>,
+    /// `str`, e.g. `CentOS 7.6 64bit`.
+    #[serde(rename = "__os_version", borrow)]
+    os_version: Lenient<Cow<'a, str>>,
+    /// `str`, e.g. `CentOS`.
+    #[serde(rename = "__platform", borrow)]
+    platform: Lenient<Cow<'a, str>>,
+    /// `str` (a number of bytes as a string; a number is read too).
+    #[serde(rename = "__image_size")]
+    image_size: Lenient<u64>,
+    /// `int`: bytes (0 for many public images: read only when positive).
+    size: Lenient<u64>,
+    /// `int`: GB.
+    min_disk: Lenient<u64>,
+    /// `int`: MB.
+    min_ram: Lenient<u64>,
+    /// `str`: `vhd`, `zvhd`, `zvhd2`, `raw`, `qcow2`, ...
+    #[serde(borrow)]
+    disk_format: Lenient<Cow<'a, str>>,
+    /// `str`: RFC 3339.
+    #[serde(borrow)]
+    created_at: Lenient<Cow<'a, str>>,
+    /// `str` (`description`).
+    #[serde(rename = "__description", borrow)]
+    description: Lenient<Cow<'a, str>>,
 }
 
 impl Ims {
@@ -207,27 +267,32 @@ pub fn read_next(target: &Target, answer: &Answer) -> Result<(Option<String>, Lo
 /// The images located in a 2xx answer.
 pub fn decode_images(target: &Target, located: &Located) -> Result<Vec<Image>> {
     located
-        .map(|raw| to_image(&target.region, raw))
+        .map(|raw| map_image(&target.region, raw))
         .map_err(|e| e.error(target, 200, "id", located.body_start()))
 }
 
-/// Maps one Glance image object. Objects without an id are skipped.
-pub fn to_image(region: &str, raw: BodyObject) -> Option<Image> {
-    let f = raw.fields().ok()?;
-    let id = f.str("id")?.to_string();
-    let name = f.str("name").unwrap_or_default().to_string();
+/// Reads one Glance image object and maps it ([`to_image`]).
+fn map_image(region: &str, raw: BodyObject) -> std::result::Result<Image, Refusal> {
+    let typed: GlanceImage = raw.typed()?;
+    to_image(region, typed, raw.into_extra()).ok_or(Refusal::NoId)
+}
+
+/// Maps one Glance image; `None` when it has no usable `id`.
+fn to_image(region: &str, m: GlanceImage<'_>, extra: Extra) -> Option<Image> {
+    let id = m.id.text()?.to_string();
+    let name = m.name.text().unwrap_or_default().to_string();
     let mut img = Image::new(ID, region, id, name);
-    img.visibility = match (f.str("visibility"), f.str("__imagetype")) {
+    img.visibility = match (m.visibility.text(), m.imagetype.text()) {
         (Some("public"), _) | (_, Some("gold" | "market")) => Visibility::Public,
         (Some("shared"), _) | (_, Some("shared")) => Visibility::Shared,
         _ => Visibility::Private,
     };
-    img.os_type = match f.str("__os_type").map(str::to_ascii_lowercase).as_deref() {
+    img.os_type = match m.os_type.text().map(str::to_ascii_lowercase).as_deref() {
         Some("linux") => OsType::Linux,
         Some("windows") => OsType::Windows,
         _ => OsType::Other,
     };
-    img.status = match f.str("status") {
+    img.status = match m.status.text() {
         Some("active") => Status::Available,
         Some("queued" | "saving" | "importing" | "uploading") => Status::Creating,
         Some("killed") => Status::Error,
@@ -235,10 +300,10 @@ pub fn to_image(region: &str, raw: BodyObject) -> Option<Image> {
         Some("deactivated") => Status::Unavailable,
         _ => Status::Unknown,
     };
-    if f.str("__support_arm") == Some("true") {
+    if m.support_arm.text() == Some("true") {
         img.architecture = Some(Arch::Arm64);
     } else {
-        img.architecture = match f.str("__os_bit") {
+        img.architecture = match m.os_bit.text() {
             Some("32") => Some(Arch::I386),
             Some("64") => Some(Arch::X86_64),
             _ => None,
@@ -248,20 +313,72 @@ pub fn to_image(region: &str, raw: BodyObject) -> Option<Image> {
     decode::fill_os(
         &mut img,
         &[
-            f.str("__os_version"),
+            m.os_version.text(),
             Some(name_hint.as_str()),
-            f.str("__platform"),
+            m.platform.text(),
         ],
     );
-    img.size = f
-        .u64("__image_size")
-        .or_else(|| f.u64("size").filter(|s| *s > 0));
-    img.min_disk_gb = f.u64("min_disk");
-    img.min_ram_mb = f.u64("min_ram");
-    img.disk_format = f.str("disk_format").map(str::to_string);
-    img.created_at = f.str("created_at").and_then(decode::time);
-    img.description = f.str("__description").map(str::to_string);
-    drop(f);
-    img.extra = raw.into_extra();
+    img.size = m
+        .image_size
+        .value()
+        .or_else(|| m.size.value().filter(|s| *s > 0));
+    img.min_disk_gb = m.min_disk.value();
+    img.min_ram_mb = m.min_ram.value();
+    img.disk_format = m.disk_format.text().map(str::to_string);
+    img.created_at = m.created_at.text().and_then(decode::time);
+    img.description = m.description.text().map(str::to_string);
+    img.extra = extra;
     Some(img)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(images: &str) -> Answer {
+        Answer {
+            status: 200,
+            headers: Default::default(),
+            body: format!(r#"{{"images":[{images}]}}"#).into(),
+        }
+    }
+
+    #[test]
+    fn a_member_of_the_wrong_type_reads_as_absent_and_the_image_stays() {
+        let t = Target::new(ID, "cn-north-4");
+        let a = page(
+            r#"{"id":"i1","name":["x"],"__image_size":"2048","size":"7","min_disk":-40,
+                "min_ram":1.5,"status":{"a":1},"__os_bit":64,"created_at":17,
+                "disk_format":"qcow2"}"#,
+        );
+        let p = decode_page(&t, a).unwrap();
+        let [img] = &p.items[..] else {
+            panic!("{:?}", p.items)
+        };
+        assert_eq!((img.id.as_str(), img.name.as_str()), ("i1", ""));
+        assert_eq!(img.size, Some(2048), "a size given as a string is read");
+        assert_eq!((img.min_disk_gb, img.min_ram_mb), (None, None));
+        assert_eq!((img.status, img.architecture), (Status::Unknown, None));
+        assert_eq!(img.created_at, None);
+        assert_eq!(img.disk_format.as_deref(), Some("qcow2"));
+        assert!(
+            img.extra
+                .as_bytes()
+                .starts_with(br#"{"id":"i1","name":["x"]"#)
+        );
+    }
+
+    #[test]
+    fn a_member_given_twice_makes_the_answer_malformed() {
+        let t = Target::new(ID, "cn-north-4");
+        let a = page(r#"{"id":"i1"},{"id":"i2","name":"a","name":"b"}"#);
+        let e = decode_page(&t, a).unwrap_err().to_string();
+        assert!(
+            e.contains("image object 2 does not read as an image: duplicate field `name`"),
+            "{e}"
+        );
+        let a = page(r#"{"id":"i1"},{"name":"no id"}"#);
+        let e = decode_page(&t, a).unwrap_err().to_string();
+        assert!(e.contains("image object 2 has no usable `id`"), "{e}");
+    }
 }

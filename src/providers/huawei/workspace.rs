@@ -1,5 +1,6 @@
 //! Huawei Workspace: `GET /v2/{project_id}/images`, `offset`/`limit=100` until `total_count`.
 
+use std::borrow::Cow;
 use std::sync::Arc;
 
 use futures::stream::{self, BoxStream, StreamExt};
@@ -10,9 +11,9 @@ use super::{HuaweiClient, with_query};
 use crate::error::{Result, Target};
 use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient, RateLimit};
-use crate::model::{Arch, Image, OsType, Visibility};
+use crate::model::{Arch, Extra, Image, OsType, Status, Visibility};
 use crate::providers::decode;
-use crate::providers::raw::{BodyObject, RawObject, map_objects};
+use crate::providers::raw::{BodyObject, Lenient, RawObject, Refusal, map_objects};
 use crate::providers::{Adapter, ProviderId, after};
 use crate::query::ImageQuery;
 
@@ -40,6 +41,47 @@ struct ImagesPage<'a> {
     #[serde(default, borrow)]
     images: Vec<RawObject<'a>>,
     total_count: u64,
+}
+
+/// The SDK's model of a product image (huaweicloudsdkworkspace v2 `ImageInfo`, the items of
+/// `ListImagesResponse`), the members imgcat normalizes; every member stays in `extra` as sent.
+/// Strings borrow from the body unless they hold escapes. Every member is [`Lenient`]: one of
+/// the wrong type reads as absent, as a missing one does (the image is kept); only an unusable
+/// `id` (missing, null, empty, not a string) refuses the object, and so the answer.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ImageInfo<'a> {
+    /// `str`; required.
+    #[serde(borrow)]
+    id: Lenient<Cow<'a, str>>,
+    /// `str`.
+    #[serde(borrow)]
+    name: Lenient<Cow<'a, str>>,
+    /// `str`: `gold` (public) or `private`.
+    #[serde(borrow)]
+    image_type: Lenient<Cow<'a, str>>,
+    /// `str`: `Linux`, `Windows`, `Other`.
+    #[serde(borrow)]
+    os_type: Lenient<Cow<'a, str>>,
+    /// `str`, e.g. `x86`.
+    #[serde(borrow)]
+    architecture: Lenient<Cow<'a, str>>,
+    /// `str`, e.g. `EulerOS 2.5 64bit`.
+    #[serde(borrow)]
+    os_version: Lenient<Cow<'a, str>>,
+    /// `int`: GB.
+    min_disk: Lenient<u64>,
+    /// `int`: MB.
+    min_ram: Lenient<u64>,
+    /// `str`: `vhd`, `raw`, `qcow2`, `zvhd2`.
+    #[serde(borrow)]
+    disk_format: Lenient<Cow<'a, str>>,
+    /// `str`.
+    #[serde(borrow)]
+    created_at: Lenient<Cow<'a, str>>,
+    /// Not in the SDK's model; read when a server sends it.
+    #[serde(borrow)]
+    description: Lenient<Cow<'a, str>>,
 }
 
 impl Workspace {
@@ -142,31 +184,37 @@ pub fn decode_page(target: &Target, answer: Answer) -> Result<OffsetPage> {
     let page: ImagesPage = super::decode_answer_in(target, &answer)?;
     Ok(OffsetPage {
         items: map_objects(&answer.body, page.images, |raw| {
-            to_image(&target.region, raw)
+            map_image(&target.region, raw)
         })
         .map_err(|e| e.error(target, answer.status, "id", answer.body_start()))?,
         total: page.total_count,
     })
 }
 
-/// Maps one Workspace image object. Objects without an id are skipped.
-pub fn to_image(region: &str, raw: BodyObject) -> Option<Image> {
-    let f = raw.fields().ok()?;
-    let id = f.str("id")?.to_string();
-    let name = f.str("name").unwrap_or_default().to_string();
+/// Reads one Workspace image object and maps it ([`to_image`]).
+fn map_image(region: &str, raw: BodyObject) -> std::result::Result<Image, Refusal> {
+    let typed: ImageInfo = raw.typed()?;
+    to_image(region, typed, raw.into_extra()).ok_or(Refusal::NoId)
+}
+
+/// Maps one Workspace image; `None` when it has no usable `id`.
+fn to_image(region: &str, m: ImageInfo<'_>, extra: Extra) -> Option<Image> {
+    let id = m.id.text()?.to_string();
+    let name = m.name.text().unwrap_or_default().to_string();
     let mut img = Image::new(ID, region, id, name);
-    img.visibility = match f.str("image_type") {
+    img.visibility = match m.image_type.text() {
         Some("gold") | Some("public") => Visibility::Public,
         Some("shared") => Visibility::Shared,
         _ => Visibility::Private,
     };
-    img.os_type = match f.str("os_type").map(str::to_ascii_lowercase).as_deref() {
+    img.os_type = match m.os_type.text().map(str::to_ascii_lowercase).as_deref() {
         Some("linux") => OsType::Linux,
         Some("windows") => OsType::Windows,
         _ => OsType::Other,
     };
-    img.architecture = match f
-        .str("architecture")
+    img.architecture = match m
+        .architecture
+        .text()
         .map(str::to_ascii_lowercase)
         .as_deref()
     {
@@ -175,15 +223,38 @@ pub fn to_image(region: &str, raw: BodyObject) -> Option<Image> {
         _ => None,
     };
     // The API lists product images that can be used: there is no status field.
-    img.status = crate::model::Status::Available;
+    img.status = Status::Available;
     let name_hint = img.name.clone();
-    decode::fill_os(&mut img, &[f.str("os_version"), Some(name_hint.as_str())]);
-    img.min_disk_gb = f.u64("min_disk");
-    img.min_ram_mb = f.u64("min_ram");
-    img.disk_format = f.str("disk_format").map(str::to_string);
-    img.created_at = f.str("created_at").and_then(decode::time);
-    img.description = f.str("description").map(str::to_string);
-    drop(f);
-    img.extra = raw.into_extra();
+    decode::fill_os(&mut img, &[m.os_version.text(), Some(name_hint.as_str())]);
+    img.min_disk_gb = m.min_disk.value();
+    img.min_ram_mb = m.min_ram.value();
+    img.disk_format = m.disk_format.text().map(str::to_string);
+    img.created_at = m.created_at.text().and_then(decode::time);
+    img.description = m.description.text().map(str::to_string);
+    img.extra = extra;
     Some(img)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn members_of_the_wrong_type_read_as_absent() {
+        let t = Target::new(ID, "cn-north-4");
+        let a = Answer {
+            status: 200,
+            headers: Default::default(),
+            body: br#"{"total_count":1,"images":[{"id":"w1","name":"Windows Server 2019",
+                "min_disk":"60","min_ram":null,"architecture":["x86"],"image_type":"gold"}]}"#
+                .to_vec()
+                .into(),
+        };
+        let p = decode_page(&t, a).unwrap();
+        let img = &p.items[0];
+        assert_eq!(img.min_disk_gb, Some(60), "a numeric string is a number");
+        assert_eq!((img.min_ram_mb, img.architecture), (None, None));
+        assert_eq!(img.visibility, Visibility::Public);
+        assert_eq!(img.os_family.as_deref(), Some("windows"));
+    }
 }
