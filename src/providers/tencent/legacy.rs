@@ -15,8 +15,8 @@ use crate::error::{ApiError, Error, ErrorKind, Result, Target};
 use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Image, Status, Visibility};
-use crate::providers::decode;
-use crate::providers::raw::{BodyObject, RawObject, map_objects};
+use crate::providers::decode::{self, Count, Text};
+use crate::providers::raw::{BodyObject, NoId, RawObject, map_objects};
 use crate::providers::{Adapter, ProviderId};
 use crate::query::ImageQuery;
 use crate::sign::host_with_port;
@@ -76,6 +76,45 @@ struct ErrorBody {
     code: Option<String>,
     #[serde(rename = "Message")]
     message: Option<String>,
+}
+
+/// One `ImageSet` entry, the API 2.0 `Image` object: `ImageId`, `ImageName`, `ImageType`,
+/// `ImageStatus`, `ImageOsName`, `ImageCreateTime`, `ImageDescription` (all strings; the seed
+/// doc "Checking Image List" also shows `Creator`, not normalized), and the API 3.0 names some
+/// answers carry instead, read as fallbacks: `ImageState`, `OsName`, `CreatedTime`,
+/// `Platform`, and `ImageSize` (GB). Every member stays in `extra` as sent; only these are
+/// read, borrowed from the body unless they hold escapes.
+///
+/// Members are lenient ([`Text`], [`Count`]): a value of another type reads as absent (a size
+/// may also be a numeric string), a missing member too. An object without a usable `ImageId`
+/// fails the answer ([`NoId`]).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LegacyImage<'a> {
+    #[serde(rename = "ImageId", borrow)]
+    image_id: Text<'a>,
+    #[serde(rename = "ImageName", borrow)]
+    image_name: Text<'a>,
+    #[serde(rename = "ImageType", borrow)]
+    image_type: Text<'a>,
+    #[serde(rename = "ImageStatus", borrow)]
+    image_status: Text<'a>,
+    #[serde(rename = "ImageState", borrow)]
+    image_state: Text<'a>,
+    #[serde(rename = "ImageOsName", borrow)]
+    image_os_name: Text<'a>,
+    #[serde(rename = "OsName", borrow)]
+    os_name: Text<'a>,
+    #[serde(rename = "Platform", borrow)]
+    platform: Text<'a>,
+    #[serde(rename = "ImageSize")]
+    image_size: Count,
+    #[serde(rename = "ImageCreateTime", borrow)]
+    image_create_time: Text<'a>,
+    #[serde(rename = "CreatedTime", borrow)]
+    created_time: Text<'a>,
+    #[serde(rename = "ImageDescription", borrow)]
+    image_description: Text<'a>,
 }
 
 impl TencentLegacy {
@@ -222,13 +261,30 @@ impl TencentLegacy {
                 truncated: false,
             });
         };
-        Ok(OffsetPage {
-            items: map_objects(&answer.body, body.image_set, |raw| {
-                to_image(&target.region, raw)
-            })
-            .map_err(|e| e.error(target, answer.status, "ImageId", answer.body_start()))?,
-            total,
+        // The page's object locations are kept (a copy) to say what was wrong with an object
+        // that could not be mapped.
+        let objects = body.image_set.clone();
+        let items = map_objects(&answer.body, body.image_set, |raw| {
+            map_one(&target.region, raw)
         })
+        .map_err(|NoId(i)| {
+            match objects
+                .get(i)
+                .and_then(|o| answer.body.get(o.range_in(&answer.body)?))
+                .map(serde_json::from_slice::<LegacyImage<'_>>)
+            {
+                Some(Err(e)) => Error::Malformed {
+                    target: target.clone(),
+                    status: answer.status,
+                    request_id: request_id.clone(),
+                    detail: format!("ImageSet[{i}] is not an Image object: {e}"),
+                    body_start: answer.body_start(),
+                    truncated: false,
+                },
+                _ => NoId(i).error(target, answer.status, "ImageId", answer.body_start()),
+            }
+        })?;
+        Ok(OffsetPage { items, total })
     }
 }
 
@@ -287,18 +343,28 @@ impl Adapter for TencentLegacy {
     }
 }
 
-/// Maps one `ImageSet` object. Objects without an id are skipped.
-pub fn to_image(region: &str, raw: BodyObject) -> Option<Image> {
-    let f = raw.fields().ok()?;
-    let id = f.str("ImageId")?.to_string();
-    let name = f.str("ImageName").unwrap_or_default().to_string();
-    let mut img = Image::new(ID, region, id, name);
-    img.visibility = match f.str("ImageType") {
+/// Maps one `ImageSet` object, its `extra` the object's text in the body; `None` when it has no
+/// usable `ImageId`, or is not an `Image` object (a member given twice).
+fn map_one(region: &str, raw: BodyObject<'_>) -> Option<Image> {
+    let extra = raw.into_extra();
+    let typed: LegacyImage<'_> = serde_json::from_str(extra.get()).ok()?;
+    let mut img = to_image(region, typed)?;
+    img.extra = extra;
+    Some(img)
+}
+
+/// The normalized members of one `Image` (`extra` left empty); `None` without a usable
+/// `ImageId`.
+fn to_image(region: &str, m: LegacyImage<'_>) -> Option<Image> {
+    let id = m.image_id.owned()?;
+    let name = m.image_name.get().unwrap_or_default();
+    let mut img = Image::new(ID, region, id, name.to_string());
+    img.visibility = match m.image_type.get() {
         Some("PUBLIC_IMAGE" | "MARKET_IMAGE") => Visibility::Public,
         Some("SHARED_IMAGE") => Visibility::Shared,
         _ => Visibility::Private,
     };
-    img.status = match f.str("ImageStatus").or_else(|| f.str("ImageState")) {
+    img.status = match m.image_status.get().or_else(|| m.image_state.get()) {
         Some("NORMAL" | "AVAILABLE") => Status::Available,
         Some("CREATING" | "IMPORTING" | "SYNCING") => Status::Creating,
         Some("CREATEFAILED" | "IMPORTFAILED" | "FAILED") => Status::Error,
@@ -306,22 +372,99 @@ pub fn to_image(region: &str, raw: BodyObject) -> Option<Image> {
         Some("DELETED") => Status::Deleted,
         _ => Status::Unknown,
     };
-    let name_hint = img.name.clone();
     decode::fill_os(
         &mut img,
         &[
-            f.str("ImageOsName").or_else(|| f.str("OsName")),
-            Some(name_hint.as_str()),
-            f.str("Platform"),
+            m.image_os_name.get().or_else(|| m.os_name.get()),
+            Some(name),
+            m.platform.get(),
         ],
     );
-    img.size = f.u64("ImageSize").map(|gb| gb.saturating_mul(1 << 30));
-    img.created_at = f
-        .str("ImageCreateTime")
-        .or_else(|| f.str("CreatedTime"))
+    img.size = m.image_size.get().map(|gb| gb.saturating_mul(1 << 30));
+    img.created_at = m
+        .image_create_time
+        .get()
+        .or_else(|| m.created_time.get())
         .and_then(decode::time);
-    img.description = f.str("ImageDescription").map(str::to_string);
-    drop(f);
-    img.extra = raw.into_extra();
+    img.description = m.image_description.owned();
     Some(img)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderMap;
+
+    fn decode_set(set: &str) -> Result<OffsetPage> {
+        let target = Target {
+            provider: ID,
+            region: "ap-guangzhou".into(),
+        };
+        let body =
+            format!(r#"{{"Response":{{"ImageSet":[{set}],"TotalCount":9,"RequestId":"r"}}}}"#);
+        TencentLegacy::decode(
+            &target,
+            Answer {
+                status: 200,
+                headers: HeaderMap::new(),
+                body: body.into(),
+            },
+        )
+    }
+
+    #[test]
+    fn maps_the_documented_image_and_keeps_it_as_sent() {
+        let obj = r#"{"ImageId":"img-pmqg1cw7","ImageOsName":"centos6.6x86_32","ImageType":"PUBLIC_IMAGE","ImageCreateTime":"1970-01-01T00:00:00+00:00","ImageStatus":"NORMAL","ImageName":"Centos 6.6 32-bit","ImageDescription":"Centos 6.6 32-bit","Creator":"PUBLIC"}"#;
+        let page = decode_set(obj).unwrap();
+        assert_eq!(page.total, 9);
+        let img = &page.items[0];
+        assert_eq!(img.id, "img-pmqg1cw7");
+        assert_eq!(img.name, "Centos 6.6 32-bit");
+        assert_eq!(img.visibility, Visibility::Public);
+        assert_eq!(img.status, Status::Available);
+        assert_eq!(img.os_family.as_deref(), Some("centos"));
+        assert_eq!(img.description.as_deref(), Some("Centos 6.6 32-bit"));
+        assert_eq!(img.created_at.map(|t| t.timestamp()), Some(0));
+        assert_eq!(img.extra.get(), obj, "extra is the object as sent");
+    }
+
+    #[test]
+    fn members_of_another_type_read_as_absent() {
+        let page = decode_set(
+            r#"{"ImageId":"img-\u0061","ImageName":7,"ImageType":null,"ImageStatus":"","ImageState":"CREATING","ImageSize":" 50 ","ImageDescription":{"x":1},"CreatedTime":"2024-01-02 03:04:05"},
+               {"ImageId":"img-b","ImageSize":1.5,"ImageOsName":["x"],"OsName":"Ubuntu 22.04"}"#,
+        )
+        .unwrap();
+        let (a, b) = (&page.items[0], &page.items[1]);
+        assert_eq!(a.id, "img-a", "escapes are read");
+        assert_eq!(a.name, "");
+        assert_eq!(a.visibility, Visibility::Private);
+        assert_eq!(
+            a.status,
+            Status::Creating,
+            "an empty ImageStatus falls back"
+        );
+        assert_eq!(a.size, Some(50 << 30), "a numeric string is a size");
+        assert_eq!(a.description, None);
+        assert!(a.created_at.is_some());
+        assert_eq!(b.size, None);
+        assert_eq!(b.os_family.as_deref(), Some("ubuntu"));
+    }
+
+    #[test]
+    fn an_object_that_is_not_an_image_fails_the_answer() {
+        for (set, says) in [
+            (
+                r#"{"ImageId":"a"},{"ImageId":7}"#,
+                "image object 2 has no usable `ImageId`",
+            ),
+            (
+                r#"{"ImageId":"a","ImageId":"b"}"#,
+                "ImageSet[0] is not an Image object: duplicate field `ImageId`",
+            ),
+        ] {
+            let e = decode_set(set).unwrap_err().to_string();
+            assert!(e.contains(says), "{set}: {e}");
+        }
+    }
 }

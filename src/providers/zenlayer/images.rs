@@ -15,8 +15,8 @@ use crate::error::{ApiError, Error, ErrorKind, Result, Target};
 use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Image, OsType, Status, Visibility};
-use crate::providers::decode;
-use crate::providers::raw::{BodyObject, RawObject, map_objects};
+use crate::providers::decode::{self, Count, Text};
+use crate::providers::raw::{BodyObject, NoId, RawObject, map_objects};
 use crate::providers::{Adapter, ProviderId};
 use crate::query::ImageQuery;
 use crate::sign::host_with_port;
@@ -54,6 +54,7 @@ struct Envelope<T> {
     response: Option<T>,
 }
 
+/// `response` of DescribeImages (the SDK's `DescribeImagesResponse`, `vm/v20230313`).
 #[derive(Deserialize)]
 struct ImagesBody<'a> {
     #[serde(rename = "dataSet", default, borrow)]
@@ -62,19 +63,55 @@ struct ImagesBody<'a> {
     total_count: Option<u64>,
 }
 
+/// `response` of DescribeZones (the SDK's `DescribeZonesResponse`: `zoneSet`).
 #[derive(Deserialize)]
 struct ZonesBody<'a> {
     #[serde(rename = "zoneSet", alias = "dataSet", default, borrow)]
     zone_set: Vec<ZoneInfo<'a>>,
 }
 
-/// One `zoneSet` entry of DescribeZones.
+/// One `zoneSet` entry of DescribeZones, the SDK's `ZoneInfo`: `zoneId`, `zoneName`,
+/// `supportSecurityGroup`, `supportNetworkType`, `supportIpv6`, `supportCpuPassThrough`; only
+/// the id is read (lenient: an entry without a usable one is skipped).
 #[derive(Deserialize)]
 struct ZoneInfo<'a> {
     #[serde(rename = "zoneId", default, borrow)]
-    zone_id: decode::Text<'a>,
+    zone_id: Text<'a>,
 }
 
+/// One `dataSet` entry of DescribeImages, the SDK's `ImageInfo` (`vm/v20230313/models.py`):
+/// `imageId`, `imageName`, `imageType`, `imageSize`, `imageDescription`, `imageVersion`,
+/// `imageStatus`, `category`, `osType` - every member imgcat normalizes. Every member stays in
+/// `extra` as sent; these are read borrowed from the body unless they hold escapes.
+///
+/// Members are lenient ([`Text`], [`Count`]): a value of another type reads as absent, a
+/// missing member too; `imageSize` (GB) comes as a numeric string in the documented example
+/// (seed 004: `"imageSize": "30"`) and is read as one or as a number. An object without a
+/// usable `imageId` fails the answer ([`NoId`]).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ImageInfo<'a> {
+    #[serde(rename = "imageId", borrow)]
+    image_id: Text<'a>,
+    #[serde(rename = "imageName", borrow)]
+    image_name: Text<'a>,
+    #[serde(rename = "imageType", borrow)]
+    image_type: Text<'a>,
+    #[serde(rename = "imageSize")]
+    image_size: Count,
+    #[serde(rename = "imageDescription", borrow)]
+    image_description: Text<'a>,
+    #[serde(rename = "imageVersion", borrow)]
+    image_version: Text<'a>,
+    #[serde(rename = "imageStatus", borrow)]
+    image_status: Text<'a>,
+    #[serde(rename = "category", borrow)]
+    category: Text<'a>,
+    #[serde(rename = "osType", borrow)]
+    os_type: Text<'a>,
+}
+
+/// The error answer (a non-200 status): `{"requestId","code","message"}`.
 #[derive(Deserialize)]
 struct ErrorBody {
     #[serde(rename = "requestId")]
@@ -222,13 +259,30 @@ impl Zenlayer {
                 truncated: false,
             });
         };
-        Ok(OffsetPage {
-            items: map_objects(&answer.body, page.data_set, |raw| {
-                to_image(&target.region, raw)
-            })
-            .map_err(|e| e.error(target, status, "imageId", answer.body_start()))?,
-            total,
+        // The page's object locations are kept (a copy) to say what was wrong with an object
+        // that could not be mapped.
+        let objects = page.data_set.clone();
+        let items = map_objects(&answer.body, page.data_set, |raw| {
+            map_one(&target.region, raw)
         })
+        .map_err(|NoId(i)| {
+            match objects
+                .get(i)
+                .and_then(|o| answer.body.get(o.range_in(&answer.body)?))
+                .map(serde_json::from_slice::<ImageInfo<'_>>)
+            {
+                Some(Err(e)) => Error::Malformed {
+                    target: target.clone(),
+                    status,
+                    request_id: rid.clone(),
+                    detail: format!("dataSet[{i}] is not an ImageInfo object: {e}"),
+                    body_start: answer.body_start(),
+                    truncated: false,
+                },
+                _ => NoId(i).error(target, status, "imageId", answer.body_start()),
+            }
+        })?;
+        Ok(OffsetPage { items, total })
     }
 
     /// Decodes one DescribeZones answer: the zone ids, or the error it carries.
@@ -295,22 +349,33 @@ impl Adapter for Zenlayer {
     }
 }
 
-/// Maps one `dataSet` object. Objects without an id are skipped.
-pub fn to_image(zone: &str, raw: BodyObject) -> Option<Image> {
-    let f = raw.fields().ok()?;
-    let id = f.str("imageId")?.to_string();
-    let name = f.str("imageName").unwrap_or_default().to_string();
-    let mut img = Image::new(ID, zone, id, name);
-    img.visibility = match f.str("imageType") {
+/// Maps one `dataSet` object, its `extra` the object's text in the body; `None` when it has no
+/// usable `imageId`, or is not an `ImageInfo` object (a member given twice).
+fn map_one(zone: &str, raw: BodyObject<'_>) -> Option<Image> {
+    let extra = raw.into_extra();
+    let typed: ImageInfo<'_> = serde_json::from_str(extra.get()).ok()?;
+    let mut img = to_image(zone, typed)?;
+    img.extra = extra;
+    Some(img)
+}
+
+/// The normalized members of one `ImageInfo` (`extra` left empty); `None` without a usable
+/// `imageId`.
+fn to_image(zone: &str, m: ImageInfo<'_>) -> Option<Image> {
+    let id = m.image_id.owned()?;
+    let name = m.image_name.get().unwrap_or_default();
+    let mut img = Image::new(ID, zone, id, name.to_string());
+    img.visibility = match m.image_type.get() {
         Some("PUBLIC_IMAGE") => Visibility::Public,
         _ => Visibility::Private,
     };
-    img.os_type = match f.str("osType").map(str::to_ascii_lowercase).as_deref() {
-        Some("linux") => OsType::Linux,
-        Some("windows") => OsType::Windows,
+    // Any case (no lowered copy made).
+    img.os_type = match m.os_type.get() {
+        Some(t) if t.eq_ignore_ascii_case("linux") => OsType::Linux,
+        Some(t) if t.eq_ignore_ascii_case("windows") => OsType::Windows,
         _ => OsType::Other,
     };
-    img.status = match f.str("imageStatus") {
+    img.status = match m.image_status.get() {
         Some("AVAILABLE" | "NORMAL") => Status::Available,
         Some("CREATING") => Status::Creating,
         Some("UNAVAILABLE") => Status::Unavailable,
@@ -318,19 +383,100 @@ pub fn to_image(zone: &str, raw: BodyObject) -> Option<Image> {
         Some("FAILED" | "CREATE_FAILED") => Status::Error,
         _ => Status::Unknown,
     };
-    let name_hint = img.name.clone();
-    decode::fill_os(&mut img, &[Some(name_hint.as_str()), f.str("category")]);
-    if let Some(v) = f.str("imageVersion") {
-        img.os_version = Some(v.to_string());
+    decode::fill_os(&mut img, &[Some(name), m.category.get()]);
+    if let Some(v) = m.image_version.owned() {
+        img.os_version = Some(v);
     }
-    if let Some(c) = f.str("category")
+    if let Some(c) = m.category.get()
         && img.os_family.is_none()
     {
         img.os_family = Some(c.to_ascii_lowercase());
     }
-    img.size = f.u64("imageSize").map(|gb| gb.saturating_mul(1 << 30));
-    img.description = f.str("imageDescription").map(str::to_string);
-    drop(f);
-    img.extra = raw.into_extra();
+    img.size = m.image_size.get().map(|gb| gb.saturating_mul(1 << 30));
+    img.description = m.image_description.owned();
     Some(img)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderMap;
+
+    fn answer(body: String) -> Answer {
+        Answer {
+            status: 200,
+            headers: HeaderMap::new(),
+            body: body.into(),
+        }
+    }
+
+    fn target() -> Target {
+        Target {
+            provider: ID,
+            region: "FRA-A".into(),
+        }
+    }
+
+    fn decode_set(set: &str) -> Result<OffsetPage> {
+        let body = format!(
+            r#"{{"requestId":"r","response":{{"requestId":"r","dataSet":[{set}],"totalCount":7}}}}"#
+        );
+        Zenlayer::decode_images(&target(), answer(body))
+    }
+
+    #[test]
+    fn maps_the_documented_image_and_keeps_it_as_sent() {
+        // Seed 004's example: imageSize is a numeric string, imageDescription null.
+        let obj = r#"{"imageVersion":"18.04","imageId":"img-EVhEsCuXhCN0urZ7Vt77oOr6K","imageName":"Ubuntu Server 18.04 LTS x86 64-bit","imageDescription":null,"osType":"linux","imageSize":"30","imageStatus":"AVAILABLE","category":"Ubuntu","imageType":"PUBLIC_IMAGE"}"#;
+        let page = decode_set(obj).unwrap();
+        assert_eq!(page.total, 7);
+        let img = &page.items[0];
+        assert_eq!(img.id, "img-EVhEsCuXhCN0urZ7Vt77oOr6K");
+        assert_eq!(img.visibility, Visibility::Public);
+        assert_eq!(img.os_type, OsType::Linux);
+        assert_eq!(img.status, Status::Available);
+        assert_eq!(img.os_family.as_deref(), Some("ubuntu"));
+        assert_eq!(img.os_version.as_deref(), Some("18.04"));
+        assert_eq!(img.size, Some(30 << 30));
+        assert_eq!(img.description, None);
+        assert_eq!(img.extra.get(), obj, "extra is the object as sent");
+    }
+
+    #[test]
+    fn members_of_another_type_read_as_absent() {
+        let page =
+            decode_set(r#"{"imageId":"a","imageSize":-3,"osType":"WINDOWS","category":9,"imageVersion":[]},{"imageId":"b","imageSize":40,"category":"Debian"}"#)
+                .unwrap();
+        let (a, b) = (&page.items[0], &page.items[1]);
+        assert_eq!(a.size, None);
+        assert_eq!(a.os_type, OsType::Windows, "osType is read in any case");
+        assert_eq!(a.os_family, None);
+        assert_eq!(a.os_version, None);
+        assert_eq!(b.size, Some(40 << 30));
+        assert_eq!(b.os_family.as_deref(), Some("debian"), "from the category");
+    }
+
+    #[test]
+    fn an_object_that_is_not_an_image_fails_the_answer() {
+        for (set, says) in [
+            (
+                r#"{"imageId":"a"},{"imageId":""}"#,
+                "image object 2 has no usable `imageId`",
+            ),
+            (
+                r#"{"imageId":"a","imageName":"x","imageName":"y"}"#,
+                "dataSet[0] is not an ImageInfo object: duplicate field `imageName`",
+            ),
+        ] {
+            let e = decode_set(set).unwrap_err().to_string();
+            assert!(e.contains(says), "{set}: {e}");
+        }
+    }
+
+    #[test]
+    fn zones_are_the_usable_zone_ids() {
+        let body = r#"{"requestId":"r","response":{"zoneSet":[{"zoneId":"FRA-A","zoneName":"Frankfurt A"},{"zoneId":null},{"zoneName":"x"},{"zoneId":"SIN-A","supportIpv6":true}]}}"#;
+        let zones = Zenlayer::decode_zones(&target(), answer(body.to_string())).unwrap();
+        assert_eq!(zones, ["FRA-A", "SIN-A"]);
+    }
 }
