@@ -172,7 +172,9 @@ fn main() {
     let size = |p: &Path| std::fs::metadata(p).map_or(0, |m| m.len());
     println!(
         "  OLD:      {} images, {:.0} MB of ndjson; NEW: {changes} changes made (1 in 1,000 removed, changed, added)",
-        BufReader::new(File::open(&old).expect("OLD")).lines().count(),
+        BufReader::new(File::open(&old).expect("OLD"))
+            .lines()
+            .count(),
         mb(size(&old))
     );
 
