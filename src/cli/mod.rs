@@ -11,6 +11,7 @@ pub mod progress;
 pub mod runtime;
 pub mod show;
 pub mod sim;
+pub mod usage;
 pub mod wait;
 pub mod where_;
 
@@ -180,10 +181,10 @@ pub struct TargetArgs {
     /// Provider id (repeatable), or all (every provider with credentials configured; every
     /// provider under --sim).
     #[arg(long = "provider", short = 'p', value_name = "ID", required = true,
-          help = provider_help(), long_help = provider_help())]
+          value_parser = usage::provider, help = provider_help(), long_help = provider_help())]
     pub providers: Vec<String>,
     /// Region or zone (repeatable).
-    #[arg(long = "region", short = 'r', value_name = "REGION",
+    #[arg(long = "region", short = 'r', value_name = "REGION", value_parser = usage::region,
           help = region_help(), long_help = region_help())]
     pub regions: Vec<String>,
     /// Replace the provider's base URL (scheme, host, port); only with one provider.
@@ -355,12 +356,13 @@ pub struct DiffArgs {
     pub old: String,
     /// The newer listing (a file, or `-`). Without it: a live listing made with --provider,
     /// --region and the filters, compared with OLD's images of the same targets and filters.
+    #[arg(value_parser = usage::non_empty)]
     pub new: Option<String>,
     /// Live listing: provider id (repeatable), or all.
-    #[arg(long = "provider", short = 'p', value_name = "ID")]
+    #[arg(long = "provider", short = 'p', value_name = "ID", value_parser = usage::provider)]
     pub providers: Vec<String>,
     /// Live listing: region or zone (repeatable), or all.
-    #[arg(long = "region", short = 'r', value_name = "REGION")]
+    #[arg(long = "region", short = 'r', value_name = "REGION", value_parser = usage::region)]
     pub regions: Vec<String>,
     /// Live listing: the provider's base URL; only with one provider.
     #[arg(long, value_name = "URL")]
@@ -452,9 +454,9 @@ pub enum InfoFormat {
 /// `imgcat regions`.
 #[derive(Debug, Args, Clone)]
 pub struct RegionsArgs {
-    /// The provider.
-    #[arg(long, short = 'p', value_name = "ID")]
-    pub provider: String,
+    /// The provider (one: `all` is not taken; run it once per provider).
+    #[arg(long, short = 'p', value_name = "ID", value_parser = usage::one_provider)]
+    pub provider: crate::providers::ProviderId,
     /// Output.
     #[command(flatten)]
     pub format: FormatArgs,

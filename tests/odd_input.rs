@@ -1,0 +1,188 @@
+//! Odd input of issue 13: region ids with spaces or in the wrong case (a "did you mean", never
+//! a guess), `all` in any case, and `regions -p all`.
+
+mod common;
+
+use std::collections::BTreeSet;
+
+use common::{imgcat, stderr, stdout};
+use imgcat::providers::ProviderId;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// A usage error: exit 2 and one line on stderr saying `says`, no panic.
+fn usage_error(args: &[&str], says: &str) {
+    let out = imgcat(&[], args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+    assert!(err.contains(says), "{args:?}: wanted {says:?} in {err}");
+    assert_eq!(
+        err.trim_end().lines().count(),
+        1,
+        "{args:?}: one line: {err}"
+    );
+    assert!(!err.contains("panicked"), "{args:?}: {err}");
+}
+
+/// The regions of an ndjson listing's images.
+fn regions_listed(out: &std::process::Output) -> BTreeSet<String> {
+    stdout(out)
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["region"].as_str().map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn region_values_are_trimmed_as_the_environments_are() {
+    let list = |r: &str| {
+        imgcat(
+            &[],
+            ["--sim", "list", "-p", "huawei-ims", "-r", r, "-o", "ndjson"],
+        )
+    };
+    let plain = list("cn-north-4");
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    for spaced in ["cn-north-4 ", " cn-north-4", "\tcn-north-4\n"] {
+        let out = list(spaced);
+        assert_eq!(out.status.code(), Some(0), "{spaced:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out), stdout(&plain), "{spaced:?}");
+    }
+    // The environment's region variable was trimmed already; it still is.
+    let out = imgcat(
+        &env(&[("HUAWEICLOUD_SDK_REGION", "cn-north-4 ")]),
+        ["--sim", "list", "-p", "huawei-ims", "-o", "ndjson"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), stdout(&plain));
+    usage_error(
+        &["--sim", "list", "-p", "huawei-ims", "-r", " "],
+        "--region",
+    );
+}
+
+#[test]
+fn an_unknown_region_gets_the_closest_valid_one_suggested_not_taken() {
+    for (p, given, suggested) in [
+        ("huawei-ims", "CN-NORTH-4", "cn-north-4"),
+        ("huawei-ims", "cn-nort-4", "cn-north-4"),
+        ("tencent", "AP-GUANGZHOU", "ap-guangzhou"),
+        ("tencent", "ap-guangzou", "ap-guangzhou"),
+        ("zenlayer", "fra-a", "FRA-A"),
+        ("zenlayer", "sin-b", "SIN-B"),
+    ] {
+        usage_error(
+            &["--sim", "list", "-p", p, "-r", given],
+            &format!("unknown region '{given}' (did you mean '{suggested}'?"),
+        );
+    }
+    // A case-only difference says that case matters.
+    usage_error(
+        &["--sim", "where", "-p", "huawei-ims", "-r", "CN-North-4"],
+        "ids are case-sensitive",
+    );
+    // Several providers: the closest of any of them.
+    usage_error(
+        &["--sim", "list", "-p", "all", "-r", "Ap-Guangzhou"],
+        "did you mean 'ap-guangzhou'?",
+    );
+    // Nothing close: no suggestion, the valid ones.
+    let out = imgcat(&[], ["--sim", "list", "-p", "huawei-ims", "-r", "mars-9"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains("did you mean"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("cn-north-4"), "{}", stderr(&out));
+    // The environment's region (a configuration error) gets the hint too.
+    let out = imgcat(
+        &env(&[("HUAWEICLOUD_SDK_REGION", "CN-NORTH-4")]),
+        ["--sim", "list", "-p", "huawei-ims"],
+    );
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("did you mean 'cn-north-4'?"),
+        "{}",
+        stderr(&out)
+    );
+    // A provider id too.
+    usage_error(
+        &["--sim", "list", "-p", "Zenlayer"],
+        "did you mean 'zenlayer'?",
+    );
+}
+
+#[test]
+fn all_is_all_in_any_case_for_every_provider() {
+    for p in ProviderId::all() {
+        let list = |r: &str| {
+            imgcat(
+                &[],
+                [
+                    "--sim",
+                    "--sim-images",
+                    "2",
+                    "list",
+                    "-p",
+                    p.as_str(),
+                    "-r",
+                    r,
+                    "-o",
+                    "ndjson",
+                ],
+            )
+        };
+        let lower = list("all");
+        assert_eq!(lower.status.code(), Some(0), "{p}: {}", stderr(&lower));
+        let regions = regions_listed(&lower);
+        assert!(regions.len() > 1, "{p}: {regions:?}");
+        for all in ["ALL", "All", " aLL "] {
+            let out = list(all);
+            assert_eq!(out.status.code(), Some(0), "{p} {all:?}: {}", stderr(&out));
+            assert_eq!(regions_listed(&out), regions, "{p} {all:?}");
+        }
+    }
+    // The environment's region variable, and the provider keyword.
+    let out = imgcat(
+        &env(&[("ZENLAYERCLOUD_ZONE", "ALL")]),
+        [
+            "--sim",
+            "--sim-images",
+            "2",
+            "list",
+            "-p",
+            "zenlayer",
+            "-o",
+            "ndjson",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(regions_listed(&out).len() > 1);
+    let out = imgcat(&[], ["--sim", "list", "-p", "ALL", "--limit", "1"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn regions_takes_one_provider_and_does_not_offer_all() {
+    for given in ["all", "ALL"] {
+        let out = imgcat(&[], ["--sim", "regions", "-p", given]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("one provider"), "{err}");
+        assert!(!err.contains(", all"), "not offered: {err}");
+        for p in ProviderId::all() {
+            assert!(err.contains(p.as_str()), "{err}");
+        }
+    }
+    let out = imgcat(&[], ["--sim", "regions", "-p", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!stderr(&out).contains(", all"), "{}", stderr(&out));
+    // A listing's --provider does take all, and says so.
+    let out = imgcat(&[], ["--sim", "list", "-p", "nope"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains(", all"), "{}", stderr(&out));
+    let out = imgcat(&[], ["--sim", "regions", "-p", " zenlayer "]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
