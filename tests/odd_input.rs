@@ -1,5 +1,5 @@
 //! Odd input of issue 13: region ids with spaces or in the wrong case (a "did you mean", never
-//! a guess), `all` in any case, and `regions -p all`.
+//! a guess), `all` in any case, `regions -p all` and the numbers' ranges.
 
 mod common;
 
@@ -184,5 +184,175 @@ fn regions_takes_one_provider_and_does_not_offer_all() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains(", all"), "{}", stderr(&out));
     let out = imgcat(&[], ["--sim", "regions", "-p", " zenlayer "]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn every_numeric_flag_has_a_range() {
+    for (args, says) in [
+        (
+            &["--sim", "list", "-p", "zenlayer", "--limit", "1000000001"][..],
+            "--limit",
+        ),
+        (
+            &[
+                "--sim",
+                "list",
+                "-p",
+                "zenlayer",
+                "--limit",
+                "99999999999999999999999",
+            ],
+            "--limit",
+        ),
+        (
+            &["--sim", "list", "-p", "zenlayer", "--limit=-1"],
+            "--limit",
+        ),
+        (
+            &["--sim", "--timeout", "8d", "list", "-p", "zenlayer"],
+            "1ms to 7d",
+        ),
+        (
+            &["--sim", "--timeout", "0.0001", "list", "-p", "zenlayer"],
+            "--timeout",
+        ),
+        (
+            &["--sim", "--timeout", "1e400", "list", "-p", "zenlayer"],
+            "--timeout",
+        ),
+        (
+            &[
+                "--sim",
+                "--timeout",
+                "99999999999999h",
+                "list",
+                "-p",
+                "zenlayer",
+            ],
+            "--timeout",
+        ),
+        (
+            &[
+                "--sim",
+                "--timeout",
+                "30000d",
+                "wait",
+                "-p",
+                "zenlayer",
+                "--id",
+                "x",
+            ],
+            "--timeout",
+        ),
+        (
+            &[
+                "--sim",
+                "wait",
+                "-p",
+                "zenlayer",
+                "--id",
+                "x",
+                "--interval",
+                "10ms",
+            ],
+            "100ms to 1d",
+        ),
+        (
+            &[
+                "--sim",
+                "wait",
+                "-p",
+                "zenlayer",
+                "--id",
+                "x",
+                "--interval",
+                "2d",
+            ],
+            "--interval",
+        ),
+        (
+            &["--sim", "--concurrency", "257", "list", "-p", "zenlayer"],
+            "--concurrency",
+        ),
+        (
+            &["--sim", "--retries", "21", "list", "-p", "zenlayer"],
+            "--retries",
+        ),
+        (
+            &["--sim", "--sim-images", "100001", "list", "-p", "zenlayer"],
+            "--sim-images",
+        ),
+        (&["sim", "serve", "--port", "65536"], "--port"),
+        (&["sim", "serve", "--port=-1"], "--port"),
+        (&["sim", "serve", "--images", "0"], "--images"),
+        (&["sim", "serve", "--latency-ms", "60001"], "--latency-ms"),
+        (
+            &["sim", "serve", "--latency-ms", "18446744073709551615"],
+            "--latency-ms",
+        ),
+        (&["sim", "serve", "--metadata-ttl", "0"], "--metadata-ttl"),
+        (
+            &["sim", "serve", "--metadata-ttl", "86401"],
+            "--metadata-ttl",
+        ),
+        (&["sim", "serve", "--appear", "img-1:10000001"], "--appear"),
+        (&["sim", "serve", "--appear", "img-1:-1"], "--appear"),
+        (&["sim", "serve", "--appear", "img-1:NaN"], "--appear"),
+        (&["sim", "serve", "--fault", "slow:60001"], "--fault"),
+        (&["sim", "serve", "--fault", "cut:1000000001"], "--fault"),
+        (
+            &["sim", "serve", "--fault", "status:503:1000000001"],
+            "--fault",
+        ),
+        (
+            &["sim", "serve", "--fault", "status-after:500:99999999999"],
+            "--fault",
+        ),
+        (
+            &["sim", "serve", "--fault", "status:99999999999999999999"],
+            "--fault",
+        ),
+    ] {
+        usage_error(args, says);
+    }
+    // The bounds themselves are taken: the numbers pass, and what stops the command is the
+    // bad --fault after them (so no server starts).
+    usage_error(
+        &[
+            "sim",
+            "serve",
+            "--port",
+            "65535",
+            "--images",
+            "100000",
+            "--latency-ms",
+            "60000",
+            "--metadata-ttl",
+            "86400",
+            "--appear",
+            "img-1:10000000",
+            "--fault",
+            "slow:60000:1000000000",
+            "--fault",
+            "nope",
+        ],
+        "bad fault 'nope'",
+    );
+    let out = imgcat(
+        &[],
+        [
+            "--sim",
+            "--timeout",
+            "7d",
+            "list",
+            "-p",
+            "zenlayer",
+            "--limit",
+            "1000000000",
+            "-o",
+            "ndjson",
+        ],
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }

@@ -1,10 +1,33 @@
 //! What the command line takes, checked before any request: the value parsers of the flags
-//! (empty values, `all` in any case, trimmed region ids). A value that fails is a usage error
-//! (exit 2).
+//! (empty values, ranges, `all` in any case, trimmed region ids). A value that fails is a
+//! usage error (exit 2).
+//!
+//! Every numeric flag has a range (documented in the README, "Numbers have ranges"), chosen so
+//! that no value can overflow a computation (a deadline, a sleep) or size an allocation.
+
+use std::ops::RangeInclusive;
+use std::time::Duration;
 
 use crate::providers::ProviderId;
 
-/// Rejects an empty (or blank) value.
+/// `--limit`: 0 (print nothing, ask nothing) to a billion.
+pub const LIMIT_RANGE: RangeInclusive<u64> = 0..=1_000_000_000;
+
+/// `--timeout`: 1 ms to 7 days (one request; for `wait`, the whole wait).
+pub const TIMEOUT_RANGE: RangeInclusive<Duration> =
+    Duration::from_millis(1)..=Duration::from_secs(7 * 24 * 3600);
+
+/// `wait --interval`: 100 ms to a day.
+pub const INTERVAL_RANGE: RangeInclusive<Duration> =
+    Duration::from_millis(100)..=Duration::from_secs(24 * 3600);
+
+/// `sim serve --latency-ms`: 0 to a minute.
+pub const LATENCY_MS_RANGE: RangeInclusive<u64> = 0..=60_000;
+
+/// `sim serve --metadata-ttl`: a second to a day.
+pub const METADATA_TTL_RANGE: RangeInclusive<u64> = 1..=86_400;
+
+/// Rejects an empty (or blank) value: `--os ''` would match nothing, silently.
 pub fn non_empty(s: &str) -> std::result::Result<String, String> {
     if s.trim().is_empty() {
         Err("the value is empty (or only white space)".into())
@@ -42,11 +65,39 @@ pub fn region(s: &str) -> std::result::Result<String, String> {
     Ok(fold_all(t.trim()))
 }
 
+/// A region named to the simulator (`--no-project-in`): trimmed, not empty.
+pub fn plain_region(s: &str) -> std::result::Result<String, String> {
+    Ok(non_empty(s)?.trim().to_string())
+}
+
 fn fold_all(t: &str) -> String {
     if super::runtime::is_all(t) {
         "all".to_string()
     } else {
         t.to_string()
+    }
+}
+
+/// `--timeout`: a duration ([`super::parse_duration`]) in [`TIMEOUT_RANGE`].
+pub fn timeout(s: &str) -> std::result::Result<Duration, String> {
+    duration_in(s, &TIMEOUT_RANGE, "1ms to 7d")
+}
+
+/// `wait --interval`: a duration ([`super::parse_duration`]) in [`INTERVAL_RANGE`].
+pub fn interval(s: &str) -> std::result::Result<Duration, String> {
+    duration_in(s, &INTERVAL_RANGE, "100ms to 1d")
+}
+
+fn duration_in(
+    s: &str,
+    range: &RangeInclusive<Duration>,
+    says: &str,
+) -> std::result::Result<Duration, String> {
+    let d = super::parse_duration(s)?;
+    if range.contains(&d) {
+        Ok(d)
+    } else {
+        Err(format!("'{s}' is out of range: {says}"))
     }
 }
 
@@ -64,5 +115,15 @@ mod tests {
         assert_eq!(non_empty(" x ").as_deref(), Ok(" x "), "not trimmed");
         assert!(one_provider("all").is_err_and(|e| !e.contains(", all")));
         assert!(one_provider(" zenlayer ").is_ok());
+    }
+
+    #[test]
+    fn durations_have_ranges() {
+        assert!(timeout("0.0001").is_err());
+        assert!(timeout("1ms").is_ok() && timeout("7d").is_ok());
+        assert!(timeout("8d").is_err_and(|e| e.contains("1ms to 7d")));
+        assert!(interval("50ms").is_err() && interval("100ms").is_ok());
+        assert!(interval("2d").is_err());
+        assert!(timeout("99999999999999999999999h").is_err());
     }
 }
