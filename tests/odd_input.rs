@@ -1,5 +1,5 @@
 //! Odd input of issue 13: region ids with spaces or in the wrong case (a "did you mean", never
-//! a guess), `all` in any case, `regions -p all` and the numbers' ranges.
+//! a guess), `all` in any case, `regions -p all`, empty values and the numbers' ranges.
 
 mod common;
 
@@ -185,6 +185,51 @@ fn regions_takes_one_provider_and_does_not_offer_all() {
     assert!(stderr(&out).contains(", all"), "{}", stderr(&out));
     let out = imgcat(&[], ["--sim", "regions", "-p", " zenlayer "]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn empty_values_are_usage_errors() {
+    let list = |flag: &str, value: &str| -> Vec<String> {
+        ["--sim", "list", "-p", "zenlayer", flag, value]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+    };
+    for (flag, value) in [
+        ("--sort-by", ""),
+        ("--sort-by", " "),
+        ("--sort-by", ","),
+        ("--columns", ""),
+        ("--os", ""),
+        ("--os", "  "),
+        ("--name", ""),
+        ("--query", ""),
+        ("--region", ""),
+    ] {
+        let args = list(flag, value);
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        usage_error(&args, flag);
+    }
+    for args in [
+        &["--sim", "show", "-p", "zenlayer", ""][..],
+        &["--sim", "show", "-p", "zenlayer", " "],
+        &["--sim", "check", "-p", "zenlayer", "--id", ""],
+        &["--sim", "check", "-p", "zenlayer", "--name", ""],
+        &["--sim", "wait", "-p", "zenlayer", "--id", ""],
+        &["--sim", "wait", "-p", "zenlayer", "--name", ""],
+        &["--sim", "where", "-p", "zenlayer", "--os", ""],
+        &["--sim", "list", "-p", ""],
+        &["--profile", "", "--sim", "list", "-p", "zenlayer"],
+        &["diff", ""],
+    ] {
+        usage_error(args, "empty");
+    }
+    // `check -o json` has parsed its command line: a usage error of the parser stays one line
+    // on stderr (no JSON: clap refused the command line before `check` ran).
+    usage_error(
+        &["--sim", "check", "-p", "zenlayer", "--id", "", "-o", "json"],
+        "--id",
+    );
 }
 
 #[test]

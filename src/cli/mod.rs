@@ -201,13 +201,13 @@ pub struct FilterArgs {
     #[arg(long, value_enum, default_value_t = VisibilityFilter::All)]
     pub visibility: VisibilityFilter,
     /// Exact name; with `*` or `?` a glob matched client-side.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = usage::non_empty)]
     pub name: Option<String>,
     /// OS type: linux, windows, android, other.
     #[arg(long, value_name = "TYPE", value_parser = parse_enum::<OsType>)]
     pub os_type: Option<OsType>,
     /// OS family: ubuntu, centos, debian, windows, euleros, aosp, ...
-    #[arg(long = "os", value_name = "FAMILY")]
+    #[arg(long = "os", value_name = "FAMILY", value_parser = usage::non_empty)]
     pub os_family: Option<String>,
     /// Architecture: x86_64, arm64, i386.
     #[arg(long, value_name = "ARCH", value_parser = parse_enum::<Arch>)]
@@ -237,7 +237,7 @@ pub struct OutputArgs {
     pub output: Format,
     /// Sort by FIELD[:asc|desc] (repeatable; the first is the primary key). Default: provider,
     /// region, then the API's order.
-    #[arg(long = "sort-by", value_name = "FIELD[:asc|desc]")]
+    #[arg(long = "sort-by", value_name = "FIELD[:asc|desc]", value_parser = usage::non_empty)]
     pub sort_by: Vec<String>,
     /// Columns (fields) of every format, e.g. id,name,os_version: json, ndjson and yaml objects
     /// then hold only those fields.
@@ -254,7 +254,7 @@ pub struct OutputArgs {
     /// A JMESPath expression applied to the JSON array of images (after the filters, --sort-by,
     /// --limit, --columns), e.g. "[?os_family=='ubuntu'].id"; the result is printed as --output
     /// says. The listing is collected whole first.
-    #[arg(long, value_name = "EXPR")]
+    #[arg(long, value_name = "EXPR", value_parser = usage::non_empty)]
     pub query: Option<String>,
 }
 
@@ -283,7 +283,7 @@ pub struct ShowArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// The image id (or --latest and filters instead).
-    #[arg(required_unless_present = "latest")]
+    #[arg(required_unless_present = "latest", value_parser = usage::non_empty)]
     pub id: Option<String>,
     /// The newest image matching the filters, by creation time (ties: the greater id); needs a
     /// single provider and region.
@@ -297,7 +297,7 @@ pub struct ShowArgs {
     pub output: Format,
     /// A JMESPath expression applied to the image's JSON object, e.g. "extra.tags"; the result
     /// is printed as --output says.
-    #[arg(long, value_name = "EXPR")]
+    #[arg(long, value_name = "EXPR", value_parser = usage::non_empty)]
     pub query: Option<String>,
 }
 
@@ -309,10 +309,10 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// The image id.
-    #[arg(long)]
+    #[arg(long, value_parser = usage::non_empty)]
     pub id: Option<String>,
     /// The image name (exact; `*` / `?` glob).
-    #[arg(long)]
+    #[arg(long, value_parser = usage::non_empty)]
     pub name: Option<String>,
     /// Also require this status.
     #[arg(long, value_name = "STATUS", value_parser = parse_enum::<Status>)]
@@ -346,7 +346,7 @@ pub struct WhereArgs {
     pub output: WhereFormat,
     /// A JMESPath expression applied to the JSON array of targets, e.g.
     /// "[?matches==`0`].region"; the result is printed as --output says.
-    #[arg(long, value_name = "EXPR")]
+    #[arg(long, value_name = "EXPR", value_parser = usage::non_empty)]
     pub query: Option<String>,
 }
 
@@ -355,6 +355,7 @@ pub struct WhereArgs {
 pub struct DiffArgs {
     /// The older listing: a file written by `imgcat list -o json` or `-o ndjson` (told apart
     /// by its first byte), or `-` for stdin.
+    #[arg(value_parser = usage::non_empty)]
     pub old: String,
     /// The newer listing (a file, or `-`). Without it: a live listing made with --provider,
     /// --region and the filters, compared with OLD's images of the same targets and filters.
@@ -380,7 +381,7 @@ pub struct DiffArgs {
     pub output: DiffFormat,
     /// A JMESPath expression applied to the JSON array of changes, e.g.
     /// "[?change=='removed'].id"; the result is printed as --output says.
-    #[arg(long, value_name = "EXPR")]
+    #[arg(long, value_name = "EXPR", value_parser = usage::non_empty)]
     pub query: Option<String>,
 }
 
@@ -414,10 +415,10 @@ pub struct WaitArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// The image id.
-    #[arg(long)]
+    #[arg(long, value_parser = usage::non_empty)]
     pub id: Option<String>,
     /// The image name (exact; `*` / `?` glob).
-    #[arg(long)]
+    #[arg(long, value_parser = usage::non_empty)]
     pub name: Option<String>,
     /// The status to wait for.
     #[arg(long, value_name = "STATUS", value_parser = parse_enum::<Status>, default_value = "available")]
