@@ -23,6 +23,7 @@ use crate::output::{self, Format};
 
 /// Runs `imgcat diff`; returns the exit code.
 pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<i32> {
+    super::usage::diff(args)?;
     let expression = super::list::compile_query(args.query.as_deref())?;
     let options = DiffOptions { extra: args.extra };
     let mut spool = BufWriter::new(tempfile::tempfile().map_err(spool_error)?);

@@ -70,6 +70,7 @@ pub fn sort_keys(args: &OutputArgs) -> Result<Vec<SortKey>> {
 
 /// Runs `imgcat list`; returns the exit code.
 pub async fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
+    super::usage::list(args)?;
     let keys = sort_keys(&args.output)?;
     let options = output_options(&args.output);
     // Check the columns before any request is made.

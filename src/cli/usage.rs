@@ -1,6 +1,6 @@
 //! What the command line takes, checked before any request: the value parsers of the flags
-//! (empty values, ranges, `all` in any case, trimmed region ids). A value that fails is a
-//! usage error (exit 2).
+//! (empty values, ranges, `all` in any case, trimmed region ids) and, per subcommand, the
+//! checks that need no network ([`validate`]). A value that fails is a usage error (exit 2).
 //!
 //! Every numeric flag has a range (documented in the README, "Numbers have ranges"), chosen so
 //! that no value can overflow a computation (a deadline, a sleep) or size an allocation.
@@ -8,6 +8,11 @@
 use std::ops::RangeInclusive;
 use std::time::Duration;
 
+use super::{
+    CheckArgs, Cli, Command, DiffArgs, FilterArgs, ListArgs, OutputArgs, ShowArgs, SimCommand,
+    SimServeArgs, TargetArgs, WaitArgs, WhereArgs,
+};
+use crate::error::{Error, Result};
 use crate::providers::ProviderId;
 
 /// `--limit`: 0 (print nothing, ask nothing) to a billion.
@@ -37,7 +42,7 @@ pub fn non_empty(s: &str) -> std::result::Result<String, String> {
 }
 
 /// A `--provider` value of a listing: trimmed, `all` in any case folded to `all`, not empty.
-/// Whether it is a provider id is checked with the other flags.
+/// Whether it is a provider id is checked with the rest ([`target`]).
 pub fn provider(s: &str) -> std::result::Result<String, String> {
     let t = non_empty(s)?;
     Ok(fold_all(t.trim()))
@@ -59,7 +64,7 @@ pub fn one_provider(s: &str) -> std::result::Result<ProviderId, String> {
 }
 
 /// A `--region` value: trimmed (as the environment's region variables are), `all` in any case
-/// folded to `all`, not empty. Whether a provider has it is checked with the other flags.
+/// folded to `all`, not empty. Whether a provider has it is checked with the rest ([`target`]).
 pub fn region(s: &str) -> std::result::Result<String, String> {
     let t = non_empty(s)?;
     Ok(fold_all(t.trim()))
@@ -99,6 +104,121 @@ fn duration_in(
     } else {
         Err(format!("'{s}' is out of range: {says}"))
     }
+}
+
+/// Every check of `cli` that needs no network and no configuration, as the subcommand makes
+/// it before its first request: the same functions the commands call. (The command line
+/// itself is checked by clap: [`Cli::try_parse_from`](clap::Parser::try_parse_from).)
+pub fn validate(cli: &Cli) -> Result<()> {
+    match &cli.command {
+        Command::List(a) => list(a),
+        Command::Show(a) => show(a),
+        Command::Check(a) => check(a),
+        Command::Where(a) => where_(a),
+        Command::Wait(a) => wait(a),
+        Command::Diff(a) => diff(a),
+        Command::Sim(SimCommand::Serve(a)) => sim_serve(a),
+        Command::Providers(_)
+        | Command::Regions(_)
+        | Command::Completions(_)
+        | Command::Man
+        | Command::Config(_) => Ok(()),
+    }
+}
+
+/// `imgcat list`: targets, `--sort-by`, `--columns`, `--query`, the creation-time range.
+pub fn list(args: &ListArgs) -> Result<()> {
+    target(&args.target)?;
+    super::list::sort_keys(&args.output)?;
+    columns(&args.output)?;
+    super::list::compile_query(args.output.query.as_deref())?;
+    filters(&args.filter)
+}
+
+/// `imgcat show`: targets, `--query`, the filters of `--latest`.
+pub fn show(args: &ShowArgs) -> Result<()> {
+    target(&args.target)?;
+    super::list::compile_query(args.query.as_deref())?;
+    filters(&args.filter)
+}
+
+/// `imgcat check`: targets.
+pub fn check(args: &CheckArgs) -> Result<()> {
+    target(&args.target)
+}
+
+/// `imgcat where`: targets, `--query`, the creation-time range.
+pub fn where_(args: &WhereArgs) -> Result<()> {
+    target(&args.target)?;
+    super::list::compile_query(args.query.as_deref())?;
+    filters(&args.filter)
+}
+
+/// `imgcat wait`: targets.
+pub fn wait(args: &WaitArgs) -> Result<()> {
+    target(&args.target)
+}
+
+/// `imgcat diff`: `--query`, the live listing's targets and filters.
+pub fn diff(args: &DiffArgs) -> Result<()> {
+    super::list::compile_query(args.query.as_deref())?;
+    if !args.providers.is_empty() {
+        target(&TargetArgs {
+            providers: args.providers.clone(),
+            regions: args.regions.clone(),
+            endpoint: args.endpoint.clone(),
+        })?;
+    }
+    filters(&args.filter)
+}
+
+/// `imgcat sim serve`: every `--fault` and `--appear`.
+pub fn sim_serve(args: &SimServeArgs) -> Result<()> {
+    for f in &args.faults {
+        f.parse::<crate::sim::Fault>()
+            .map_err(|e| Error::Usage(format!("sim serve: --fault: {e}")))?;
+    }
+    crate::sim::parse_appear(&args.appear)
+        .map_err(|e| Error::Usage(format!("sim serve: --appear: {e}")))?;
+    Ok(())
+}
+
+/// `--provider` values are provider ids or `all`; every `--region` is a region of one of them
+/// (of any provider, for `all`: which have credentials is known later).
+pub fn target(t: &TargetArgs) -> Result<()> {
+    let mut providers: Vec<ProviderId> = Vec::new();
+    for g in &t.providers {
+        if super::runtime::is_all(g) {
+            providers.extend(ProviderId::all().filter(|p| p.provider().retired().is_none()));
+        } else {
+            let p = g
+                .parse::<ProviderId>()
+                .map_err(|_| Error::Usage(ProviderId::unknown(g, &["all"])))?;
+            providers.push(p);
+        }
+    }
+    if providers.is_empty() {
+        return Ok(());
+    }
+    super::runtime::check_regions_known(&providers, &t.regions)
+}
+
+fn columns(args: &OutputArgs) -> Result<()> {
+    if args.columns.is_empty() {
+        return Ok(());
+    }
+    crate::output::parse_columns(&args.columns)
+        .map(|_| ())
+        .map_err(|e| Error::Usage(format!("--columns: {e}")))
+}
+
+fn filters(f: &FilterArgs) -> Result<()> {
+    if matches!((f.created_after, f.created_before), (Some(a), Some(b)) if a >= b) {
+        return Err(Error::Usage(
+            "--created-after is not before --created-before".into(),
+        ));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
