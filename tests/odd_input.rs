@@ -1,12 +1,15 @@
 //! Odd input of issue 13: region ids with spaces or in the wrong case (a "did you mean", never
-//! a guess), `all` in any case, `regions -p all`, empty values and the numbers' ranges.
+//! a guess), `all` in any case, `regions -p all`, empty values, the numbers' ranges, and the
+//! simulator's banner naming the demo credentials.
 
 mod common;
 
 use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
 
 use common::{imgcat, stderr, stdout};
-use imgcat::providers::ProviderId;
+use imgcat::providers::{ProviderId, SimKey};
 
 fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs
@@ -400,4 +403,93 @@ fn every_numeric_flag_has_a_range() {
         ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[test]
+fn the_simulator_banner_names_the_demo_credentials_which_work() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_imgcat"))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .args(["sim", "serve", "--port", "0", "--images", "3"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("sim serve: {e}"));
+    let mut banner = Vec::new();
+    if let Some(err) = child.stderr.take() {
+        for line in BufReader::new(err).lines() {
+            let Ok(line) = line else { break };
+            let last = line.contains("point imgcat at it");
+            banner.push(line);
+            if last {
+                break;
+            }
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = banner.join("\n");
+    let url = banner
+        .first()
+        .and_then(|l| l.split_whitespace().find(|w| w.starts_with("http://")))
+        .unwrap_or_else(|| panic!("no address: {text}"))
+        .to_string();
+    let mut zenlayer: Vec<(String, String)> = Vec::new();
+    for group in imgcat::providers::credential_groups() {
+        for key in group.keys {
+            if let SimKey::Demo(v) | SimKey::Accepted(v) = key.sim {
+                let line = format!("  {}={v}", key.env);
+                assert!(
+                    banner.iter().any(|l| l.starts_with(&line)),
+                    "{line}: {text}"
+                );
+                if group.table == "zenlayer" && matches!(key.sim, SimKey::Demo(_)) {
+                    zenlayer.push((key.env.to_string(), v.to_string()));
+                }
+            }
+        }
+    }
+    // The README's simulator section lists the same values.
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .unwrap_or_default();
+    for group in imgcat::providers::credential_groups() {
+        for key in group.keys {
+            if let SimKey::Demo(v) | SimKey::Accepted(v) = key.sim {
+                let row = readme
+                    .lines()
+                    .find(|l| l.starts_with(&format!("| `{}`", key.env)))
+                    .unwrap_or_default();
+                assert!(row.contains(&format!("`{v}`")), "README: {} {v}", key.env);
+            }
+        }
+    }
+    // They are the ones `SimCredentials::demo()` holds.
+    let demo = imgcat::sim::SimCredentials::demo();
+    for (k, v) in &zenlayer {
+        assert_eq!(demo.get(k), Some(v.as_str()));
+    }
+    // The server itself is gone (killed); a fresh one takes the printed values.
+    let sim = common::Sim::with_images(3);
+    let zone = ProviderId::all()
+        .find(|p| p.as_str() == "zenlayer")
+        .map(common::region)
+        .unwrap_or("FRA-A");
+    let out = imgcat(
+        &zenlayer,
+        [
+            "list",
+            "-p",
+            "zenlayer",
+            "-r",
+            zone,
+            "--endpoint",
+            &sim.url(),
+            "-o",
+            "ndjson",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 3);
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
 }
