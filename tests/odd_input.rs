@@ -7,6 +7,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
 use common::{imgcat, stderr, stdout};
 use imgcat::providers::{ProviderId, SimKey};
@@ -416,15 +417,26 @@ fn the_simulator_banner_names_the_demo_credentials_which_work() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap_or_else(|e| panic!("sim serve: {e}"));
-    let mut banner = Vec::new();
+    // The banner's lines as they come, until its last one or 20 s (a banner without it must
+    // fail the test, not hang it).
+    let (tx, rx) = std::sync::mpsc::channel::<String>();
     if let Some(err) = child.stderr.take() {
-        for line in BufReader::new(err).lines() {
-            let Ok(line) = line else { break };
-            let last = line.contains("point imgcat at it");
-            banner.push(line);
-            if last {
-                break;
+        std::thread::spawn(move || {
+            for line in BufReader::new(err).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
             }
+        });
+    }
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut banner = Vec::new();
+    while let Ok(line) = rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+        let last = line.contains("point imgcat at it");
+        banner.push(line);
+        if last {
+            break;
         }
     }
     let _ = child.kill();
