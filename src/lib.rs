@@ -23,3 +23,4 @@ pub mod secret;
 pub mod sign;
 pub mod sim;
 pub mod spool;
+pub mod suggest;

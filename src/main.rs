@@ -10,13 +10,28 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {
-            eprintln!("imgcat: {}", one_line(&e.render().to_string()));
+            cli::say(format_args!(
+                "imgcat: {}",
+                one_line(&e.render().to_string())
+            ));
             return ExitCode::from(exit::USAGE as u8);
         }
         Err(e) => {
-            // --help, --version: clap's own output on stdout.
-            let _ = e.print();
-            return ExitCode::from(exit::OK as u8);
+            // --help, --version: clap's own output on stdout. A stdout that cannot take it is
+            // an output error as for any command (`| head` that stops reading is not).
+            use std::io::Write;
+            let printed = e.print().and_then(|()| std::io::stdout().flush());
+            return match printed {
+                Ok(()) => ExitCode::from(exit::OK as u8),
+                Err(err) if err.kind() == std::io::ErrorKind::BrokenPipe => {
+                    ExitCode::from(exit::OK as u8)
+                }
+                Err(err) => {
+                    let typed = imgcat::error::Error::Output(err);
+                    cli::say(format_args!("imgcat: error: {typed}"));
+                    ExitCode::from(u8::try_from(typed.exit_code()).unwrap_or(1))
+                }
+            };
         }
     };
     cli::runtime::init_logging(&cli.global);

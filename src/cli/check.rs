@@ -60,6 +60,7 @@ fn failed(outcome: &listing::Outcome, format: CheckFormat) -> Result<i32> {
 
 /// Lists and judges; the exit code.
 async fn judge(global: &GlobalArgs, args: &CheckArgs) -> Result<i32> {
+    super::usage::check(args)?;
     let plan = runtime::plan(global, &args.target).await?;
     let query = Arc::new(ImageQuery {
         id: args.id.clone(),

@@ -23,6 +23,7 @@ use crate::output::{self, Format};
 
 /// Runs `imgcat diff`; returns the exit code.
 pub async fn run(global: &GlobalArgs, args: &DiffArgs) -> Result<i32> {
+    super::usage::diff(args)?;
     let expression = super::list::compile_query(args.query.as_deref())?;
     let options = DiffOptions { extra: args.extra };
     let mut spool = BufWriter::new(tempfile::tempfile().map_err(spool_error)?);
@@ -131,7 +132,7 @@ async fn live(
     if !outcome.failures.is_empty() {
         // A target that failed would show as all removed: no diff at all.
         let code = super::list::report(&outcome);
-        eprintln!("imgcat: diff: the live listing is not complete; no diff printed");
+        super::say("imgcat: diff: the live listing is not complete; no diff printed");
         return Ok(Err(if code == exit::OK { exit::API } else { code }));
     }
     // The live listing as a listing file, read like any other.
@@ -258,10 +259,10 @@ fn print(
                 let rows: Vec<Value> = read_values(lines)?.iter().map(table_row).collect();
                 output::render_value(Format::Table, &Value::Array(rows), &mut out)?;
                 if !counts.is_empty() {
-                    eprintln!(
+                    super::say(format_args!(
                         "imgcat: {} added, {} removed, {} changed",
                         counts.added, counts.removed, counts.changed
-                    );
+                    ));
                 }
             }
         }

@@ -84,7 +84,7 @@ pub async fn providers(global: &GlobalArgs, args: &FormatArgs) -> Result<i32> {
 ///
 /// [`RegionPolicy::all_from`]: crate::providers::RegionPolicy::all_from
 pub async fn regions(global: &GlobalArgs, args: &RegionsArgs) -> Result<i32> {
-    let p: ProviderId = args.provider.parse().map_err(Error::Usage)?;
+    let p: ProviderId = args.provider;
     let policy = p.provider().regions();
     let known = || policy.known.iter().map(|s| s.to_string()).collect();
     let list: Vec<String> = match policy.all_from {

@@ -50,19 +50,27 @@ pub fn picks(summaries: Vec<Summary>) -> Vec<Image> {
     out
 }
 
-/// Parses `--sort-by` values.
+/// Parses `--sort-by` values. A value without a field (`''`, `,`) is a usage error, as an
+/// empty `--columns` is.
 pub fn sort_keys(args: &OutputArgs) -> Result<Vec<SortKey>> {
     let mut keys = Vec::new();
     for spec in &args.sort_by {
-        keys.extend(
-            output::parse_sort_keys(spec).map_err(|e| Error::Usage(format!("--sort-by: {e}")))?,
-        );
+        let parsed =
+            output::parse_sort_keys(spec).map_err(|e| Error::Usage(format!("--sort-by: {e}")))?;
+        if parsed.is_empty() {
+            return Err(Error::Usage(format!(
+                "--sort-by '{spec}': no field given (FIELD[:asc|desc]); valid: {}",
+                output::fields::valid_names()
+            )));
+        }
+        keys.extend(parsed);
     }
     Ok(keys)
 }
 
 /// Runs `imgcat list`; returns the exit code.
 pub async fn run(global: &GlobalArgs, args: &ListArgs) -> Result<i32> {
+    super::usage::list(args)?;
     let keys = sort_keys(&args.output)?;
     let options = output_options(&args.output);
     // Check the columns before any request is made.

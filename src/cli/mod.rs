@@ -11,6 +11,7 @@ pub mod progress;
 pub mod runtime;
 pub mod show;
 pub mod sim;
+pub mod usage;
 pub mod wait;
 pub mod where_;
 
@@ -83,11 +84,11 @@ pub struct GlobalArgs {
                   ..=i64::from(*crate::profile::CONCURRENCY_RANGE.end())))]
     pub concurrency: Option<u16>,
     /// The profile to read from the config file [env: IMGCAT_PROFILE] (default: `default`).
-    #[arg(long, global = true, value_name = "NAME")]
+    #[arg(long, global = true, value_name = "NAME", value_parser = usage::non_empty)]
     pub profile: Option<String>,
     /// Timeout of one request, body included: seconds, or a duration such as 30s, 2m
-    /// [default: 30]. For `wait`: how long to wait in all [default: 10m].
-    #[arg(long, global = true, value_name = "SECS|DURATION", value_parser = parse_duration)]
+    /// [default: 30]; 1ms to 7d. For `wait`: how long to wait in all [default: 10m].
+    #[arg(long, global = true, value_name = "SECS|DURATION", value_parser = usage::timeout)]
     pub timeout: Option<std::time::Duration>,
     /// Retries of a transient failure (429, 5xx, connection errors, rate limits), 0 to 20.
     #[arg(long, global = true, value_name = "N", default_value_t = 3,
@@ -180,10 +181,10 @@ pub struct TargetArgs {
     /// Provider id (repeatable), or all (every provider with credentials configured; every
     /// provider under --sim).
     #[arg(long = "provider", short = 'p', value_name = "ID", required = true,
-          help = provider_help(), long_help = provider_help())]
+          value_parser = usage::provider, help = provider_help(), long_help = provider_help())]
     pub providers: Vec<String>,
     /// Region or zone (repeatable).
-    #[arg(long = "region", short = 'r', value_name = "REGION",
+    #[arg(long = "region", short = 'r', value_name = "REGION", value_parser = usage::region,
           help = region_help(), long_help = region_help())]
     pub regions: Vec<String>,
     /// Replace the provider's base URL (scheme, host, port); only with one provider.
@@ -200,13 +201,13 @@ pub struct FilterArgs {
     #[arg(long, value_enum, default_value_t = VisibilityFilter::All)]
     pub visibility: VisibilityFilter,
     /// Exact name; with `*` or `?` a glob matched client-side.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", value_parser = usage::non_empty)]
     pub name: Option<String>,
     /// OS type: linux, windows, android, other.
     #[arg(long, value_name = "TYPE", value_parser = parse_enum::<OsType>)]
     pub os_type: Option<OsType>,
     /// OS family: ubuntu, centos, debian, windows, euleros, aosp, ...
-    #[arg(long = "os", value_name = "FAMILY")]
+    #[arg(long = "os", value_name = "FAMILY", value_parser = usage::non_empty)]
     pub os_family: Option<String>,
     /// Architecture: x86_64, arm64, i386.
     #[arg(long, value_name = "ARCH", value_parser = parse_enum::<Arch>)]
@@ -236,7 +237,7 @@ pub struct OutputArgs {
     pub output: Format,
     /// Sort by FIELD[:asc|desc] (repeatable; the first is the primary key). Default: provider,
     /// region, then the API's order.
-    #[arg(long = "sort-by", value_name = "FIELD[:asc|desc]")]
+    #[arg(long = "sort-by", value_name = "FIELD[:asc|desc]", value_parser = usage::non_empty)]
     pub sort_by: Vec<String>,
     /// Columns (fields) of every format, e.g. id,name,os_version: json, ndjson and yaml objects
     /// then hold only those fields.
@@ -245,13 +246,15 @@ pub struct OutputArgs {
     /// Table: every default column, untruncated.
     #[arg(long)]
     pub wide: bool,
-    /// At most N images in all.
-    #[arg(long, value_name = "N")]
+    /// At most N images in all (0 to 1,000,000,000; 0 prints nothing and asks nothing).
+    #[arg(long, value_name = "N",
+          value_parser = clap::value_parser!(u64).range(
+              *usage::LIMIT_RANGE.start()..=*usage::LIMIT_RANGE.end()))]
     pub limit: Option<u64>,
     /// A JMESPath expression applied to the JSON array of images (after the filters, --sort-by,
     /// --limit, --columns), e.g. "[?os_family=='ubuntu'].id"; the result is printed as --output
     /// says. The listing is collected whole first.
-    #[arg(long, value_name = "EXPR")]
+    #[arg(long, value_name = "EXPR", value_parser = usage::non_empty)]
     pub query: Option<String>,
 }
 
@@ -280,7 +283,7 @@ pub struct ShowArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// The image id (or --latest and filters instead).
-    #[arg(required_unless_present = "latest")]
+    #[arg(required_unless_present = "latest", value_parser = usage::non_empty)]
     pub id: Option<String>,
     /// The newest image matching the filters, by creation time (ties: the greater id); needs a
     /// single provider and region.
@@ -294,7 +297,7 @@ pub struct ShowArgs {
     pub output: Format,
     /// A JMESPath expression applied to the image's JSON object, e.g. "extra.tags"; the result
     /// is printed as --output says.
-    #[arg(long, value_name = "EXPR")]
+    #[arg(long, value_name = "EXPR", value_parser = usage::non_empty)]
     pub query: Option<String>,
 }
 
@@ -306,10 +309,10 @@ pub struct CheckArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// The image id.
-    #[arg(long)]
+    #[arg(long, value_parser = usage::non_empty)]
     pub id: Option<String>,
     /// The image name (exact; `*` / `?` glob).
-    #[arg(long)]
+    #[arg(long, value_parser = usage::non_empty)]
     pub name: Option<String>,
     /// Also require this status.
     #[arg(long, value_name = "STATUS", value_parser = parse_enum::<Status>)]
@@ -343,7 +346,7 @@ pub struct WhereArgs {
     pub output: WhereFormat,
     /// A JMESPath expression applied to the JSON array of targets, e.g.
     /// "[?matches==`0`].region"; the result is printed as --output says.
-    #[arg(long, value_name = "EXPR")]
+    #[arg(long, value_name = "EXPR", value_parser = usage::non_empty)]
     pub query: Option<String>,
 }
 
@@ -352,15 +355,17 @@ pub struct WhereArgs {
 pub struct DiffArgs {
     /// The older listing: a file written by `imgcat list -o json` or `-o ndjson` (told apart
     /// by its first byte), or `-` for stdin.
+    #[arg(value_parser = usage::non_empty)]
     pub old: String,
     /// The newer listing (a file, or `-`). Without it: a live listing made with --provider,
     /// --region and the filters, compared with OLD's images of the same targets and filters.
+    #[arg(value_parser = usage::non_empty)]
     pub new: Option<String>,
     /// Live listing: provider id (repeatable), or all.
-    #[arg(long = "provider", short = 'p', value_name = "ID")]
+    #[arg(long = "provider", short = 'p', value_name = "ID", value_parser = usage::provider)]
     pub providers: Vec<String>,
     /// Live listing: region or zone (repeatable), or all.
-    #[arg(long = "region", short = 'r', value_name = "REGION")]
+    #[arg(long = "region", short = 'r', value_name = "REGION", value_parser = usage::region)]
     pub regions: Vec<String>,
     /// Live listing: the provider's base URL; only with one provider.
     #[arg(long, value_name = "URL")]
@@ -376,7 +381,7 @@ pub struct DiffArgs {
     pub output: DiffFormat,
     /// A JMESPath expression applied to the JSON array of changes, e.g.
     /// "[?change=='removed'].id"; the result is printed as --output says.
-    #[arg(long, value_name = "EXPR")]
+    #[arg(long, value_name = "EXPR", value_parser = usage::non_empty)]
     pub query: Option<String>,
 }
 
@@ -410,16 +415,16 @@ pub struct WaitArgs {
     #[command(flatten)]
     pub target: TargetArgs,
     /// The image id.
-    #[arg(long)]
+    #[arg(long, value_parser = usage::non_empty)]
     pub id: Option<String>,
     /// The image name (exact; `*` / `?` glob).
-    #[arg(long)]
+    #[arg(long, value_parser = usage::non_empty)]
     pub name: Option<String>,
     /// The status to wait for.
     #[arg(long, value_name = "STATUS", value_parser = parse_enum::<Status>, default_value = "available")]
     pub status: Status,
-    /// Time between two polls (seconds, or 30s, 2m, ...).
-    #[arg(long, value_name = "DURATION", value_parser = parse_duration, default_value = "15s")]
+    /// Time between two polls (seconds, or 30s, 2m, ...): 100ms to 1d.
+    #[arg(long, value_name = "DURATION", value_parser = usage::interval, default_value = "15s")]
     pub interval: std::time::Duration,
 }
 
@@ -452,9 +457,9 @@ pub enum InfoFormat {
 /// `imgcat regions`.
 #[derive(Debug, Args, Clone)]
 pub struct RegionsArgs {
-    /// The provider.
-    #[arg(long, short = 'p', value_name = "ID")]
-    pub provider: String,
+    /// The provider (one: `all` is not taken; run it once per provider).
+    #[arg(long, short = 'p', value_name = "ID", value_parser = usage::one_provider)]
+    pub provider: crate::providers::ProviderId,
     /// Output.
     #[command(flatten)]
     pub format: FormatArgs,
@@ -514,8 +519,9 @@ fn parse_enum<T: std::str::FromStr<Err = String>>(s: &str) -> Result<T, String> 
     s.parse()
 }
 
-/// Parses a positive duration: a number of seconds (`30`, `1.5`) or a humantime duration
-/// (`30s`, `15m`, `1h 30m`).
+/// Parses a positive duration of at most 10^9 seconds: a number of seconds (`30`, `1.5`) or a
+/// humantime duration (`30s`, `15m`, `1h 30m`). The flags narrow it ([`usage::timeout`],
+/// [`usage::interval`]).
 pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     let t = s.trim();
     let d = match t.parse::<f64>() {
@@ -529,6 +535,9 @@ pub fn parse_duration(s: &str) -> Result<std::time::Duration, String> {
     };
     if d.is_zero() {
         return Err(format!("'{s}' is not a positive duration"));
+    }
+    if d > std::time::Duration::from_secs(1_000_000_000) {
+        return Err(format!("'{s}' is out of range"));
     }
     Ok(d)
 }
@@ -549,7 +558,7 @@ pub fn parse_time(s: &str) -> Result<DateTime<Utc>, String> {
 fn fault_help() -> String {
     let apis: Vec<&str> = crate::sim::SimApi::all().map(|a| a.as_str()).collect();
     format!(
-        "Inject a fault (repeatable): KIND[:ARGS][@API,...]. Counts are per API; without @, the image APIs.
+        "Inject a fault (repeatable): KIND[:ARGS][@API,...]. Counts are per API; without @, the image APIs. N and K are 0 to 10^9, MS 0 to 60000.
   status:CODE[:N]       the first N requests (default 1) answer HTTP CODE (400-599) in the API's error shape; 429 adds Retry-After: 1
   status-after:CODE[:K] every request after the first K (default 1) answers CODE: a listing that fails midway
   cut[:N]               the first N responses are cut mid-body
@@ -573,30 +582,34 @@ pub enum SimCommand {
 /// `imgcat sim serve`.
 #[derive(Debug, Args, Clone)]
 pub struct SimServeArgs {
-    /// Port on 127.0.0.1 (0 picks a free one).
-    #[arg(long, default_value_t = 8080)]
+    /// Port on 127.0.0.1, 0 to 65535 (0 picks a free one).
+    #[arg(long, value_name = "PORT", default_value_t = 8080)]
     pub port: u16,
     /// Images per provider catalog (1 to 100,000).
-    #[arg(long, default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    #[arg(long, value_name = "N", default_value_t = 300, value_parser = clap::value_parser!(u32).range(1..=100_000))]
     pub images: u32,
-    /// Latency in milliseconds: each answer leaves this long after its request arrived (the
-    /// simulator's own work included).
-    #[arg(long, default_value_t = 0)]
+    /// Latency in milliseconds, 0 to 60,000: each answer leaves this long after its request
+    /// arrived (the simulator's own work included).
+    #[arg(long, value_name = "MS", default_value_t = 0,
+          value_parser = clap::value_parser!(u64).range(
+              *usage::LATENCY_MS_RANGE.start()..=*usage::LATENCY_MS_RANGE.end()))]
     pub latency_ms: u64,
     /// Inject a fault (repeatable): KIND[:ARGS][@API,...], e.g. status:503:3@ims.
-    #[arg(long = "fault", value_name = "KIND[:ARGS][@API,...]", long_help = fault_help())]
+    #[arg(long = "fault", value_name = "KIND[:ARGS][@API,...]", long_help = fault_help(),
+          value_parser = usage::non_empty)]
     pub faults: Vec<String>,
     /// How long the temporary keys of the simulated instance metadata services stay valid, in
-    /// seconds; each asking hands out a new pair (short, to test refresh).
+    /// seconds, 1 to 86,400; each asking hands out a new pair (short, to test refresh).
     #[arg(long, value_name = "SECS", default_value_t = 3600,
-          value_parser = clap::value_parser!(u64).range(1..))]
+          value_parser = clap::value_parser!(u64).range(
+              *usage::METADATA_TTL_RANGE.start()..=*usage::METADATA_TTL_RANGE.end()))]
     pub metadata_ttl: u64,
     /// Keep the image with this id hidden until SECONDS after the start, when it appears
-    /// (repeatable; an id of a provider's catalog in its --sim region).
-    #[arg(long = "appear", value_name = "ID:SECONDS")]
+    /// (repeatable; an id of a provider's catalog in its --sim region; SECONDS 0 to 10^7).
+    #[arg(long = "appear", value_name = "ID:SECONDS", value_parser = usage::non_empty)]
     pub appear: Vec<String>,
     /// The account has no project in REGION: IAM lists none there (repeatable).
-    #[arg(long = "no-project-in", value_name = "REGION")]
+    #[arg(long = "no-project-in", value_name = "REGION", value_parser = usage::plain_region)]
     pub no_project: Vec<String>,
     /// Do not enforce the APIs' request-rate limits (enforced by default, with each API's own
     /// throttling error).

@@ -133,7 +133,7 @@ pub fn process_env(global: &GlobalArgs) -> Result<(Env, Option<crate::profile::P
 /// The credential groups of the providers `given` names (`all`: every group), in registry
 /// order. Values that are not provider ids are left to [`select_providers`] to report.
 pub fn groups_of(given: &[String]) -> Vec<&'static CredentialGroup> {
-    if given.iter().any(|g| g == "all") {
+    if given.iter().any(|g| is_all(g)) {
         return providers::credential_groups();
     }
     let mut out: Vec<&'static CredentialGroup> = Vec::new();
@@ -206,7 +206,7 @@ pub async fn run_env(global: &GlobalArgs) -> Result<RunEnv> {
 pub fn select_providers(given: &[String], env: &Env, sim: bool) -> Result<Vec<ProviderId>> {
     let mut out: Vec<ProviderId> = Vec::new();
     for g in given {
-        let picked: Vec<ProviderId> = if g == "all" {
+        let picked: Vec<ProviderId> = if is_all(g) {
             let ps: Vec<ProviderId> = ProviderId::all()
                 .filter(|p| p.provider().retired().is_none())
                 .filter(|p| sim || config::has_credentials(*p, env))
@@ -223,7 +223,9 @@ pub fn select_providers(given: &[String], env: &Env, sim: bool) -> Result<Vec<Pr
             }
             ps
         } else {
-            let p = g.parse::<ProviderId>().map_err(Error::Usage)?;
+            let p = g
+                .parse::<ProviderId>()
+                .map_err(|_| Error::Usage(ProviderId::unknown(g, &["all"])))?;
             if let Some(notice) = p.provider().retired()
                 && !out.contains(&p)
             {
@@ -238,6 +240,25 @@ pub fn select_providers(given: &[String], env: &Env, sim: bool) -> Result<Vec<Pr
         }
     }
     Ok(out)
+}
+
+/// Whether `s` is the keyword `all` (any case, spaces around ignored): of `--provider` and of
+/// `--region`, for every provider.
+pub fn is_all(s: &str) -> bool {
+    s.trim().eq_ignore_ascii_case("all")
+}
+
+/// The "did you mean" of region `r`, the closest suggestion of the providers `ps`
+/// ([`RegionPolicy::suggest`]): a case-only difference first.
+///
+/// [`RegionPolicy::suggest`]: crate::providers::RegionPolicy::suggest
+pub fn region_hint(ps: &[ProviderId], r: &str) -> String {
+    let suggestions: Vec<String> = ps
+        .iter()
+        .filter_map(|p| p.provider().regions().suggest(r))
+        .collect();
+    let best = crate::suggest::closest(r, &suggestions).or_else(|| suggestions.first().cloned());
+    crate::suggest::hint(r, best.as_deref())
 }
 
 /// Whether `r` is a region of `p` (its registry entry's [`RegionPolicy`]).
@@ -265,8 +286,12 @@ pub fn regions_for(p: ProviderId, given: &[String], env: &Env, sim: bool) -> Res
             }
         }
         if mine.is_empty() {
+            let hint = given
+                .first()
+                .map(|r| region_hint(&[p], r))
+                .unwrap_or_default();
             return Err(Error::Usage(format!(
-                "{p}: unknown region '{}'; valid: {}",
+                "{p}: unknown region '{}'{hint}; valid: {}",
                 given.join("', '"),
                 list_valid()
             )));
@@ -274,10 +299,12 @@ pub fn regions_for(p: ProviderId, given: &[String], env: &Env, sim: bool) -> Res
         return Ok(mine);
     }
     let var = config::region_var(p);
-    match env.get(var) {
+    // Trimmed by `Env::get`; `ALL` is `all` here too.
+    match env.get(var).map(|r| if is_all(r) { "all" } else { r }) {
         Some(r) if valid(r) => Ok(vec![r.to_string()]),
         Some(r) => Err(Error::Config(format!(
-            "{p}: {var}='{r}' is not a known region; valid: {}",
+            "{p}: {var}='{r}' is not a known region{}; valid: {}",
+            region_hint(&[p], r),
             list_valid()
         ))),
         None if sim => Ok(vec![sim_default_region(p).to_string()]),
@@ -297,7 +324,8 @@ pub fn check_regions_known(providers: &[ProviderId], given: &[String]) -> Result
                 .map(|p| format!("{p}: {}", valid_list(*p)))
                 .collect();
             return Err(Error::Usage(format!(
-                "unknown region '{r}'; valid regions are {}",
+                "unknown region '{r}'{}; valid regions are {}",
+                region_hint(providers, r),
                 valid.join("; ")
             )));
         }

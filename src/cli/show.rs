@@ -13,6 +13,7 @@ use crate::query::ImageQuery;
 /// Runs `imgcat show`: the first image with that id, in target order; or, with `--latest`, the
 /// newest image matching the filters in the one target given.
 pub async fn run(global: &GlobalArgs, args: &ShowArgs) -> Result<i32> {
+    super::usage::show(args)?;
     let expression = super::list::compile_query(args.query.as_deref())?;
     let plan = runtime::plan(global, &args.target).await?;
     let mut query = super::list::query(&args.filter);

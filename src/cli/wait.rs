@@ -24,6 +24,7 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Runs `imgcat wait`; returns the exit code.
 pub async fn run(global: &GlobalArgs, args: &WaitArgs) -> Result<i32> {
+    super::usage::wait(args)?;
     let total = global.timeout.unwrap_or(DEFAULT_TIMEOUT);
     // `--timeout` is the whole wait here; one request keeps its usual limit, or less.
     let mut per_request = global.clone();

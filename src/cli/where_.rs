@@ -55,6 +55,7 @@ impl<'a> Row<'a> {
 
 /// Runs `imgcat where`; returns the exit code.
 pub async fn run(global: &GlobalArgs, args: &WhereArgs) -> Result<i32> {
+    super::usage::where_(args)?;
     let expression = super::list::compile_query(args.query.as_deref())?;
     if matches!((args.filter.created_after, args.filter.created_before), (Some(a), Some(b)) if a >= b)
     {

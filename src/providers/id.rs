@@ -88,13 +88,26 @@ impl fmt::Display for ProviderId {
     }
 }
 
+impl ProviderId {
+    /// The message for `s`, which is no provider id: a "did you mean" when one is close
+    /// ([`crate::suggest`]; `keywords` such as `all` count as candidates too) and the valid ids,
+    /// then the keywords.
+    pub fn unknown(s: &str, keywords: &[&str]) -> String {
+        let mut valid: Vec<&str> = ProviderId::all().map(ProviderId::as_str).collect();
+        valid.extend_from_slice(keywords);
+        let hint = crate::suggest::hint(s, crate::suggest::closest(s, &valid).as_deref());
+        format!("unknown provider '{s}'{hint}; valid: {}", valid.join(", "))
+    }
+}
+
+/// Parses a registered id exactly (case included); the error names the valid ids, not `all`
+/// (which only `--provider` of a listing takes).
 impl FromStr for ProviderId {
     type Err = String;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        ProviderId::all().find(|p| p.0 == s).ok_or_else(|| {
-            let ids: Vec<&str> = ProviderId::all().map(ProviderId::as_str).collect();
-            format!("unknown provider '{s}'; valid: {}, all", ids.join(", "))
-        })
+        ProviderId::all()
+            .find(|p| p.0 == s)
+            .ok_or_else(|| ProviderId::unknown(s, &[]))
     }
 }
 
@@ -138,6 +151,14 @@ mod tests {
         for id in ProviderId::all() {
             assert!(e.contains(id.as_str()), "{e}");
         }
+        assert!(!e.contains("all"), "`all` is not an id: {e}");
+        let e = "ZENLAYER".parse::<ProviderId>().err().unwrap_or_default();
+        assert!(e.contains("did you mean 'zenlayer'?"), "{e}");
+        let e = ProviderId::unknown("al", &["all"]);
+        assert!(
+            e.contains("did you mean 'all'?") && e.ends_with(", all"),
+            "{e}"
+        );
         let json = serde_json::to_string(&ProviderId::all().next()).unwrap_or_default();
         let back: Option<ProviderId> = serde_json::from_str(&json).ok();
         assert_eq!(back, ProviderId::all().next());

@@ -213,15 +213,32 @@ impl RegionPolicy {
         RegionPolicy { all_from, ..self }
     }
 
-    /// Whether `r` is a region this policy takes.
+    /// Whether `r` is a region this policy takes. `all` is the keyword only in lower case (the
+    /// command line folds `ALL` to it): never a zone id, whatever its shape.
     pub fn accepts(&self, r: &str) -> bool {
-        if r == "all" {
-            return self.all_from.is_some();
+        if r.eq_ignore_ascii_case("all") {
+            return r == "all" && self.all_from.is_some();
         }
         match self.shape {
             Some(shape) => shape(r),
             None => self.known.contains(&r),
         }
+    }
+
+    /// The region this policy takes that is closest to `r`, for a "did you mean"
+    /// ([`crate::suggest`]): the same id in another case when that is taken (a zone id of the
+    /// shape included), else the nearest known id (or `all`). `None` when `r` is taken or
+    /// nothing is close. A suggestion, never a correction.
+    pub fn suggest(&self, r: &str) -> Option<String> {
+        if self.accepts(r) {
+            return None;
+        }
+        let cased = [r.to_ascii_lowercase(), r.to_ascii_uppercase()];
+        if let Some(v) = cased.into_iter().find(|v| self.accepts(v)) {
+            return Some(v);
+        }
+        let all = self.all_from.map(|_| "all");
+        crate::suggest::closest(r, self.known.iter().copied().chain(all))
     }
 
     /// What is valid, for error messages (`id` is the provider's id).

@@ -1,10 +1,9 @@
 //! One image object of an answer, read the cheap way: kept as its JSON text, a slice of the
 //! answer's body (which becomes [`Image::extra`](crate::model::Image::extra) as it is), and
 //! read into its typed model ([`BodyObject::typed`]: a `#[derive(Deserialize)]` struct of the
-//! members imgcat normalizes, borrowing from the body, members read as [`Lenient`] values) or
-//! looked into through [`Fields`], a flat list of its top-level members - never built into a
-//! `serde_json::Map` (an index map of owned strings and values per image: most of the CPU time
-//! of a large listing).
+//! members imgcat normalizes, borrowing from the body, members read as [`Lenient`] values) -
+//! never built into a `serde_json::Map` (an index map of owned strings and values per image:
+//! most of the CPU time of a large listing), and no member looked up by name.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -58,11 +57,6 @@ pub struct BodyObject<'a> {
 }
 
 impl<'a> BodyObject<'a> {
-    /// The object's top-level members, for the mappers to read.
-    pub fn fields(&self) -> Result<Fields<'a>, serde_json::Error> {
-        serde_json::from_str(self.text)
-    }
-
     /// The object read as its typed model `T`, strings borrowed from the body where they hold
     /// no escape. The text is a JSON object (checked when the page was read): a model whose
     /// members are all [`Lenient`] fails only on a member it reads given twice (serde's derive
@@ -410,225 +404,9 @@ impl<'de, T: LenientValue<'de>> Deserialize<'de> for Lenient<T> {
     }
 }
 
-/// The top-level members of one JSON object: strings borrowed from the text where they hold
-/// no escape, numbers as numbers, nested arrays and objects only noted. A key given twice reads
-/// as its last value, as in `serde_json::Map`.
-#[derive(Debug, Default)]
-pub struct Fields<'a> {
-    members: Vec<(Cow<'a, str>, Member<'a>)>,
-}
-
-/// One member's value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Member<'a> {
-    /// A string.
-    Str(Cow<'a, str>),
-    /// A non-negative integer.
-    U64(u64),
-    /// A negative integer.
-    I64(i64),
-    /// Any other number.
-    F64(f64),
-    /// `true` or `false`.
-    Bool(bool),
-    /// `null`.
-    Null,
-    /// An array or an object (not looked into).
-    Nested,
-}
-
-impl<'a> Fields<'a> {
-    /// The value of `key`, if present.
-    pub fn get(&self, key: &str) -> Option<&Member<'a>> {
-        self.members
-            .iter()
-            .rev()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v)
-    }
-
-    /// A non-empty string member.
-    pub fn str(&self, key: &str) -> Option<&str> {
-        match self.get(key)? {
-            Member::Str(s) if !s.is_empty() => Some(s),
-            _ => None,
-        }
-    }
-
-    /// An unsigned number, given as a number or a numeric string.
-    pub fn u64(&self, key: &str) -> Option<u64> {
-        match self.get(key)? {
-            Member::U64(n) => Some(*n),
-            Member::Str(s) => s.trim().parse().ok(),
-            _ => None,
-        }
-    }
-
-    /// A signed integer given as a number (as `serde_json::Value::as_i64` reads it).
-    pub fn i64(&self, key: &str) -> Option<i64> {
-        match self.get(key)? {
-            Member::U64(n) => i64::try_from(*n).ok(),
-            Member::I64(n) => Some(*n),
-            _ => None,
-        }
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Fields<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct ObjectVisitor<'a>(std::marker::PhantomData<&'a ()>);
-
-        impl<'de: 'a, 'a> Visitor<'de> for ObjectVisitor<'a> {
-            type Value = Fields<'a>;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'a>, A::Error> {
-                let mut members = Vec::with_capacity(map.size_hint().unwrap_or(24));
-                while let Some(Key(k)) = map.next_key()? {
-                    let v: Member<'a> = map.next_value()?;
-                    members.push((k, v));
-                }
-                Ok(Fields { members })
-            }
-        }
-
-        d.deserialize_map(ObjectVisitor(std::marker::PhantomData))
-    }
-}
-
-/// A key, borrowed when it holds no escape.
-struct Key<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct KeyVisitor<'a>(std::marker::PhantomData<&'a ()>);
-
-        impl<'de: 'a, 'a> Visitor<'de> for KeyVisitor<'a> {
-            type Value = Key<'a>;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Key<'a>, E> {
-                Ok(Key(Cow::Borrowed(s)))
-            }
-
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Key<'a>, E> {
-                Ok(Key(Cow::Owned(s.to_string())))
-            }
-
-            fn visit_string<E: de::Error>(self, s: String) -> Result<Key<'a>, E> {
-                Ok(Key(Cow::Owned(s)))
-            }
-        }
-
-        d.deserialize_str(KeyVisitor(std::marker::PhantomData))
-    }
-}
-
-impl<'de: 'a, 'a> Deserialize<'de> for Member<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct MemberVisitor<'a>(std::marker::PhantomData<&'a ()>);
-
-        impl<'de: 'a, 'a> Visitor<'de> for MemberVisitor<'a> {
-            type Value = Member<'a>;
-
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a JSON value")
-            }
-
-            fn visit_borrowed_str<E: de::Error>(self, s: &'de str) -> Result<Member<'a>, E> {
-                Ok(Member::Str(Cow::Borrowed(s)))
-            }
-
-            fn visit_str<E: de::Error>(self, s: &str) -> Result<Member<'a>, E> {
-                Ok(Member::Str(Cow::Owned(s.to_string())))
-            }
-
-            fn visit_string<E: de::Error>(self, s: String) -> Result<Member<'a>, E> {
-                Ok(Member::Str(Cow::Owned(s)))
-            }
-
-            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Member<'a>, E> {
-                Ok(Member::U64(n))
-            }
-
-            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Member<'a>, E> {
-                Ok(match u64::try_from(n) {
-                    Ok(u) => Member::U64(u),
-                    Err(_) => Member::I64(n),
-                })
-            }
-
-            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Member<'a>, E> {
-                Ok(Member::F64(n))
-            }
-
-            fn visit_bool<E: de::Error>(self, b: bool) -> Result<Member<'a>, E> {
-                Ok(Member::Bool(b))
-            }
-
-            fn visit_unit<E: de::Error>(self) -> Result<Member<'a>, E> {
-                Ok(Member::Null)
-            }
-
-            fn visit_none<E: de::Error>(self) -> Result<Member<'a>, E> {
-                Ok(Member::Null)
-            }
-
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Member<'a>, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Member::Nested)
-            }
-
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Member<'a>, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Member::Nested)
-            }
-        }
-
-        d.deserialize_any(MemberVisitor(std::marker::PhantomData))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn reads_members_like_a_serde_json_map() {
-        let o: RawObject = serde_json::from_str(
-            r#"{"id":"a\"b","n":5,"neg":-3,"f":1.5,"s":" 42 ","e":"","b":true,"z":null,
-                "arr":[1,{"x":[]}],"obj":{"k":"v"},"id2":"x","id2":"last","big":18446744073709551615}"#,
-        )
-        .unwrap();
-        let f: Fields = serde_json::from_str(o.0).unwrap();
-        assert_eq!(f.str("id"), Some("a\"b"));
-        assert_eq!(f.str("e"), None, "empty strings read as absent");
-        assert_eq!(f.str("n"), None);
-        assert_eq!(f.u64("n"), Some(5));
-        assert_eq!(f.u64("s"), Some(42), "numeric strings are numbers");
-        assert_eq!(f.u64("neg"), None);
-        assert_eq!(f.u64("f"), None);
-        assert_eq!(f.i64("neg"), Some(-3));
-        assert_eq!(f.i64("n"), Some(5));
-        assert_eq!(f.i64("big"), None);
-        assert_eq!(f.u64("big"), Some(u64::MAX));
-        assert_eq!(f.get("b"), Some(&Member::Bool(true)));
-        assert_eq!(f.get("z"), Some(&Member::Null));
-        assert_eq!(f.get("arr"), Some(&Member::Nested));
-        assert_eq!(f.get("obj"), Some(&Member::Nested));
-        assert_eq!(
-            f.str("id2"),
-            Some("last"),
-            "the last of a repeated key wins"
-        );
-        assert_eq!(f.get("missing"), None);
-    }
 
     /// A model as the Huawei decoders write theirs.
     #[derive(serde::Deserialize, Default)]

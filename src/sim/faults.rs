@@ -116,6 +116,12 @@ impl Fault {
     }
 }
 
+/// The largest count (`N`, `K`) a fault takes: 10^9.
+pub const MAX_COUNT: u64 = 1_000_000_000;
+
+/// The largest delay of `slow:MS`: a minute.
+pub const MAX_SLOW_MS: u64 = 60_000;
+
 /// Why a fault string was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error(
@@ -151,9 +157,19 @@ impl FromStr for Fault {
             .map(|p| {
                 p.trim()
                     .parse::<u64>()
-                    .map_err(|_| err("arguments must be integers"))
+                    .map_err(|_| err("arguments must be whole numbers"))
             })
             .collect::<Result<_, _>>()?;
+        // The counts: every argument but the CODE of `status`/`status-after` and the MS of `slow`.
+        let first_is_count = !matches!(name.as_str(), "status" | "status-after" | "slow");
+        let counts = if first_is_count {
+            &args[..]
+        } else {
+            args.get(1..).unwrap_or_default()
+        };
+        if counts.iter().any(|n| *n > MAX_COUNT) {
+            return Err(err("counts (N, K) are at most 10^9"));
+        }
         let count = |i: usize, default: u64| args.get(i).copied().unwrap_or(default);
         let max_args = |n: usize| {
             if args.len() > n {
@@ -185,6 +201,9 @@ impl FromStr for Fault {
             "slow" => {
                 max_args(2)?;
                 let delay_ms = args.first().copied().ok_or_else(|| err("missing MS"))?;
+                if delay_ms > MAX_SLOW_MS {
+                    return Err(err("MS must be 0..=60000"));
+                }
                 FaultKind::Slow {
                     delay_ms,
                     count: count(1, 1),
@@ -511,6 +530,10 @@ mod tests {
             "nope",
             "slow",
             "cut@mars",
+            "slow:60001",
+            "cut:1000000001",
+            "status:503:1000000001",
+            "status:99999999999999999999",
         ] {
             assert!(bad.parse::<Fault>().is_err(), "{bad}");
         }

@@ -202,28 +202,13 @@ impl SimConfig {
         self
     }
 
-    /// Adds `ID:SECONDS` specs ([`SimConfig::appear`]); the first bad one is the error.
+    /// Adds `ID:SECONDS` specs ([`SimConfig::appear`], [`parse_appear`]); the first bad one is
+    /// the error.
     pub fn parse_appear<S: AsRef<str>>(
         mut self,
         specs: impl IntoIterator<Item = S>,
     ) -> Result<Self, String> {
-        for s in specs {
-            let s = s.as_ref();
-            let (id, secs) = s
-                .rsplit_once(':')
-                .ok_or_else(|| format!("'{s}' is not ID:SECONDS"))?;
-            let secs: f64 = secs
-                .trim()
-                .parse()
-                .ok()
-                .filter(|v: &f64| v.is_finite() && *v >= 0.0 && *v <= 1e7)
-                .ok_or_else(|| format!("'{s}': SECONDS must be a number from 0 to 10^7"))?;
-            if id.is_empty() {
-                return Err(format!("'{s}': the image id is empty"));
-            }
-            self.appear
-                .push((id.to_string(), Duration::from_secs_f64(secs)));
-        }
+        self.appear.extend(parse_appear(specs)?);
         Ok(self)
     }
 
@@ -267,6 +252,34 @@ impl SimConfig {
         }
         Ok(self)
     }
+}
+
+/// The largest `SECONDS` of an `--appear ID:SECONDS` spec: 10^7 (about 115 days).
+pub const APPEAR_MAX_SECS: f64 = 1e7;
+
+/// Parses `ID:SECONDS` specs (`--appear`): an image id (not empty) and a number of seconds from
+/// 0 to [`APPEAR_MAX_SECS`]; the first bad one is the error.
+pub fn parse_appear<S: AsRef<str>>(
+    specs: impl IntoIterator<Item = S>,
+) -> Result<Vec<(String, Duration)>, String> {
+    let mut out = Vec::new();
+    for s in specs {
+        let s = s.as_ref();
+        let (id, secs) = s
+            .rsplit_once(':')
+            .ok_or_else(|| format!("'{s}' is not ID:SECONDS"))?;
+        let secs: f64 = secs
+            .trim()
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0 && *v <= APPEAR_MAX_SECS)
+            .ok_or_else(|| format!("'{s}': SECONDS must be a number from 0 to 10^7"))?;
+        if id.trim().is_empty() {
+            return Err(format!("'{s}': the image id is empty"));
+        }
+        out.push((id.to_string(), Duration::from_secs_f64(secs)));
+    }
+    Ok(out)
 }
 
 /// A running simulator. Dropping the handle leaves the server running (until the runtime

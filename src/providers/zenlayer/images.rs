@@ -16,7 +16,7 @@ use crate::http::pager::{self, OffsetPage};
 use crate::http::{Answer, HttpClient, RateLimit};
 use crate::model::{Image, OsType, Status, Visibility};
 use crate::providers::decode::{self, Count, Text};
-use crate::providers::raw::{BodyObject, NoId, RawObject, map_objects};
+use crate::providers::raw::{BodyObject, RawObject, map_objects};
 use crate::providers::{Adapter, ProviderId};
 use crate::query::ImageQuery;
 use crate::sign::host_with_port;
@@ -265,7 +265,8 @@ impl Zenlayer {
         let items = map_objects(&answer.body, page.data_set, |raw| {
             map_one(&target.region, raw)
         })
-        .map_err(|NoId(i)| {
+        .map_err(|no_id| {
+            let i = no_id.0;
             match objects
                 .get(i)
                 .and_then(|o| answer.body.get(o.range_in(&answer.body)?))
@@ -279,7 +280,7 @@ impl Zenlayer {
                     body_start: answer.body_start(),
                     truncated: false,
                 },
-                _ => NoId(i).error(target, status, "imageId", answer.body_start()),
+                _ => no_id.error(target, status, "imageId", answer.body_start()),
             }
         })?;
         Ok(OffsetPage { items, total })
