@@ -17,6 +17,9 @@ pub(crate) struct ColumnFit {
     pub drop_priority: Option<u8>,
     /// Every row has the same value (dropped before anything else when space runs out).
     pub constant: bool,
+    /// Shrunk below `natural` only after every other column is down to 1 (ids: a cut id cannot
+    /// be used).
+    pub whole: bool,
 }
 
 /// Second-tier floor: when dropping was not enough, every column may shrink to this.
@@ -28,7 +31,8 @@ const LAST_RESORT_FLOOR: usize = 8;
 /// 1. while even the floors do not fit, drop a droppable column: constant ones first, then by
 ///    lowest priority;
 /// 2. shrink the widest column above its floor, one display column at a time, until it fits;
-/// 3. if it still does not fit, shrink every column towards 8, then towards 1.
+/// 3. if it still does not fit, shrink every column towards 8, then towards 1 - the `whole`
+///    ones (ids) last, only when the others are down to 1.
 ///
 /// When nothing more can give, the result may still be wider than `width`.
 pub(crate) fn fit(columns: &[ColumnFit], width: usize, sep: usize) -> Vec<Option<usize>> {
@@ -50,9 +54,17 @@ pub(crate) fn fit(columns: &[ColumnFit], width: usize, sep: usize) -> Vec<Option
     }
 
     let mut widths: Vec<usize> = columns.iter().map(|c| c.natural).collect();
-    let tiers: [&dyn Fn(&ColumnFit) -> usize; 3] = [
+    let tiers: [&dyn Fn(&ColumnFit) -> usize; 4] = [
         &|c| c.floor.min(c.natural),
-        &|c| LAST_RESORT_FLOOR.min(c.natural),
+        &|c| {
+            if c.whole {
+                c.natural
+            } else {
+                LAST_RESORT_FLOOR.min(c.natural)
+            }
+        },
+        &|c| if c.whole { c.natural } else { 1 },
+        // Only a terminal too narrow for the whole columns alone cuts them.
         &|_| 1,
     ];
     for floor in tiers {
@@ -109,6 +121,7 @@ mod tests {
             floor,
             drop_priority,
             constant,
+            whole: false,
         }
     }
 

@@ -141,6 +141,7 @@ impl<W: Write> TableSink<W> {
                         None
                     },
                     constant: self.rows.len() > 1 && self.constant[i],
+                    whole: *field == Field::Id,
                 }
             })
             .collect();

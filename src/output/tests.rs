@@ -349,16 +349,22 @@ fn table_wide_and_unfitted_show_everything() {
 fn table_chosen_columns_are_kept_and_truncated() {
     let options = OutputOptions {
         columns: Some(vec!["name,id".into()]),
-        width: Some(30),
+        width: Some(50),
         ..OutputOptions::default()
     };
-    let text = render(Format::Table, options, &[&images()]);
+    let all = images();
+    let text = render(Format::Table, options, &[&all]);
     let header = text.lines().next().unwrap_or_default();
     assert!(
         header.starts_with("NAME") && header.contains("ID"),
         "{text}"
     );
-    assert_fits(&text, 30);
+    assert!(text.contains('…'), "the name is truncated:\n{text}");
+    assert!(
+        all.iter().all(|i| text.contains(&i.id)),
+        "ids whole:\n{text}"
+    );
+    assert_fits(&text, 50);
 }
 
 #[test]
@@ -612,4 +618,24 @@ fn columns_pick_the_fields_of_json_ndjson_and_yaml_too() {
     let parsed: Vec<serde_json::Value> =
         serde_norway::from_str(&yaml).unwrap_or_else(|e| panic!("{e}: {yaml}"));
     assert_eq!(parsed, expected);
+}
+
+#[test]
+fn ids_are_never_cut_however_many_columns_are_chosen() {
+    let all = images();
+    let options = OutputOptions {
+        columns: Some(vec![
+            "provider,region,id,name,os_type,os,version,arch,visibility,status,size,min_disk_gb,min_ram_mb,disk_format,created".into(),
+        ]),
+        width: Some(80),
+        ..OutputOptions::default()
+    };
+    let text = render(Format::Table, options, &[&all]);
+    for image in &all {
+        assert!(
+            text.contains(&image.id),
+            "{} cut at 80 columns:\n{text}",
+            image.id
+        );
+    }
 }
