@@ -156,6 +156,11 @@ fn stdout_file() -> std::fs::File {
 /// machine), and this process never holds the output in memory (a child's peak RSS starts from
 /// its parent's).
 fn run(bin: &str, env: &[(String, String)], args: &[&str], sim: Option<&Sim>) -> Run {
+    if sim.is_some() {
+        // The simulator's rate windows count the previous run's last requests for a second:
+        // each run starts on fresh budgets, as one listing of an account would.
+        thread::sleep(imgcat::http::rate::SERVER_WINDOW + Duration::from_millis(100));
+    }
     let mut out = stdout_file();
     let before = sim.map(Sim::stats).unwrap_or_default();
     let cpu0 = sim.map_or(Duration::ZERO, Sim::cpu);
@@ -385,9 +390,10 @@ fn plan(facts: &[(ProviderId, Paging, String)], n: u64, concurrency: u64) -> Pla
 }
 
 /// When the last answer of the slowest provider arrives at the earliest under its rate limit
-/// (at most N requests in any [`CLIENT_WINDOW`](imgcat::http::rate::CLIENT_WINDOW)), in ms:
-/// an offset listing sends its first page after the setup call (if any), then every other page
-/// at once, each as soon as the window has room.
+/// (a request is sent when fewer than N were in flight or answered in the last
+/// [`CLIENT_WINDOW`](imgcat::http::rate::CLIENT_WINDOW)), in ms: an offset listing sends its
+/// first page after the setup call (if any), then every other page at once, each as soon as the
+/// window has room.
 fn rate_floor_ms(facts: &[(ProviderId, Paging, String)], n: u64, latency_ms: u64) -> f64 {
     let rtt = latency_ms as f64;
     let window = imgcat::http::rate::CLIENT_WINDOW.as_secs_f64() * 1000.0;
@@ -408,7 +414,7 @@ fn rate_floor_ms(facts: &[(ProviderId, Paging, String)], n: u64, latency_ms: u64
         for k in 0..pages {
             let ready = if k == 0 { start } else { start + rtt };
             let at = if k >= l {
-                ready.max(sends[k - l] + window)
+                ready.max(sends[k - l] + rtt + window)
             } else {
                 ready
             };

@@ -182,7 +182,8 @@ fn finish(reqs: &[Req], rtt: f64, window: Option<f64>) -> f64 {
             if q.len() >= *n as usize {
                 at = at.max(q[q.len() - *n as usize] + w);
             }
-            q.push_back(at);
+            // Counted from its answer, as the client counts it.
+            q.push_back(at + rtt);
         }
         last = last.max(at + rtt);
         for &j in &reqs[i].then {

@@ -249,6 +249,7 @@ impl HttpClient {
     ) -> Result<(
         Option<tokio::sync::SemaphorePermit<'_>>,
         tokio::sync::SemaphorePermit<'_>,
+        Option<rate::Place>,
     )> {
         let window = self.rate.map(|r| self.budgets.window(&r, &target.region));
         loop {
@@ -269,8 +270,13 @@ impl HttpClient {
                 None
             };
             let permit = self.limit.acquire().await.map_err(closed)?;
-            if window.as_ref().is_none_or(|w| w.admit(Instant::now())) {
-                return Ok((bulk, permit));
+            match &window {
+                None => return Ok((bulk, permit, None)),
+                Some(w) => {
+                    if let Some(place) = w.take(Instant::now()) {
+                        return Ok((bulk, permit, Some(place)));
+                    }
+                }
             }
             // Another request took the budget's room while this one waited for a slot.
         }
@@ -288,11 +294,14 @@ impl HttpClient {
                 );
             }
         }
-        let (_bulk, _permit) = self.slot(target).await?;
+        let (_bulk, _permit, place) = self.slot(target).await?;
         self.requests.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let result = tokio::time::timeout(self.options.timeout, async {
-            let mut response = self.inner.execute(request).await?;
+            let executed = self.inner.execute(request).await;
+            // The server has the request once its answer begins: counted from now.
+            drop(place);
+            let mut response = executed?;
             let status = response.status().as_u16();
             let headers = response.headers().clone();
             let body = read_capped(&mut response).await;

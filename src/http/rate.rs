@@ -9,9 +9,14 @@
 //! the one N places before it left at least a second ago never does; it lets a burst of N go at
 //! once (every first page of a multi-region listing) and then N a second.
 //!
-//! The simulator enforces the same rule on arrivals ([`Window::admit`]); the client keeps its
-//! window a little longer ([`CLIENT_WINDOW`]) because requests that left a second apart can
-//! arrive closer together.
+//! The simulator enforces the same rule on arrivals ([`Window::admit`]). The client cannot see
+//! arrivals, only when it sent a request and when its answer came: a request arrives in between.
+//! So the client counts each request from its answer ([`Window::take`], [`Place`]): a request is
+//! sent only when fewer than N requests are in flight or were answered in the last second. Then
+//! the N-th request before it arrived before it was answered, at least a second before this one
+//! leaves (and so arrives): never N + 1 in any of the server's seconds, however late the server
+//! takes requests up. (Counting from when requests left, as before, was tripped whenever the
+//! server took a burst up late: a busy simulator throttled 20-30 of 50 Tencent pages.)
 
 use std::collections::{HashMap, VecDeque};
 use std::sync::{Arc, Mutex};
@@ -77,20 +82,61 @@ impl std::fmt::Display for RateLimit {
     }
 }
 
-/// How long the client waits between a request and the one `per_second` places after it: a
-/// second, plus 100 ms for requests that travel (and are taken up by the server) at different
-/// speeds: the server counts arrivals.
-pub const CLIENT_WINDOW: Duration = Duration::from_millis(1_100);
+/// How long the client counts a request after its answer came (see the module documentation:
+/// counted from the answer, a second is enough whatever the travel times).
+pub const CLIENT_WINDOW: Duration = Duration::from_secs(1);
+
+/// How often a client waiting for the budget looks again when every place is in flight.
+const IN_FLIGHT_POLL: Duration = Duration::from_millis(5);
 
 /// The window the simulator counts arrivals in.
 pub const SERVER_WINDOW: Duration = Duration::from_secs(1);
 
-/// The times of the last `limit` requests of one budget.
+/// The times of the last `limit` requests of one budget (for the client: the times their
+/// answers came), and how many of the client's are in flight.
 #[derive(Debug)]
 pub struct Window {
     limit: usize,
     period: Duration,
-    sent: Mutex<VecDeque<Instant>>,
+    sent: Mutex<Times>,
+}
+
+#[derive(Debug, Default)]
+struct Times {
+    /// Arrivals (simulator) or answers (client), oldest first.
+    times: VecDeque<Instant>,
+    /// The client's requests sent and not yet answered.
+    in_flight: usize,
+}
+
+impl Times {
+    /// Forgets the times at least `period` before `now`.
+    fn expire(&mut self, now: Instant, period: Duration) {
+        while self
+            .times
+            .front()
+            .is_some_and(|t| now.saturating_duration_since(*t) >= period)
+        {
+            self.times.pop_front();
+        }
+    }
+}
+
+/// A client request's place in its budget, held from when it is sent until its answer (or
+/// its failure) came: then the answer's time is counted ([`Window::take`]).
+#[derive(Debug)]
+pub struct Place(Arc<Window>);
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        let now = Instant::now();
+        if let Ok(mut held) = self.0.sent.lock() {
+            held.in_flight = held.in_flight.saturating_sub(1);
+            // Kept in order: a later drop never records an earlier time.
+            let at = held.times.back().map_or(now, |last| now.max(*last));
+            held.times.push_back(at);
+        }
+    }
 }
 
 impl Window {
@@ -100,39 +146,56 @@ impl Window {
         Window {
             limit,
             period,
-            sent: Mutex::new(VecDeque::with_capacity(limit.min(1024))),
+            sent: Mutex::new(Times {
+                times: VecDeque::with_capacity(limit.min(1024)),
+                in_flight: 0,
+            }),
         }
     }
 
-    /// How long from `now` until a request fits; zero when one fits now.
+    /// How long until the window has room at `now` (zero when it has).
     pub fn wait_time(&self, now: Instant) -> Duration {
-        let Ok(sent) = self.sent.lock() else {
+        let Ok(mut held) = self.sent.lock() else {
             return Duration::ZERO;
         };
-        if sent.len() < self.limit {
+        held.expire(now, self.period);
+        if held.times.len() + held.in_flight < self.limit {
             return Duration::ZERO;
         }
-        sent.front().map_or(Duration::ZERO, |oldest| {
-            (*oldest + self.period).saturating_duration_since(now)
-        })
+        match held.times.front() {
+            Some(oldest) => (*oldest + self.period).saturating_duration_since(now),
+            // Every place is in flight: the first answer frees one.
+            None => IN_FLIGHT_POLL,
+        }
     }
 
-    /// Records a request at `now` when it fits in the window; `false` (nothing recorded) when
-    /// `limit` requests were made in the `period` before `now`.
+    /// Records an arrival at `now` when it fits in the window; `false` (nothing recorded) when
+    /// `limit` requests arrived in the `period` before `now`. (The simulator's side.)
     pub fn admit(&self, now: Instant) -> bool {
-        let Ok(mut sent) = self.sent.lock() else {
+        let Ok(mut held) = self.sent.lock() else {
             return true;
         };
-        while sent.len() >= self.limit {
-            match sent.front() {
-                Some(oldest) if now.saturating_duration_since(*oldest) >= self.period => {
-                    sent.pop_front();
-                }
-                _ => return false,
-            }
+        held.expire(now, self.period);
+        if held.times.len() >= self.limit {
+            return false;
         }
-        sent.push_back(now);
+        held.times.push_back(now);
         true
+    }
+
+    /// A place for a request about to be sent, when fewer than `limit` are in flight or were
+    /// answered in the last `period`; counted from its answer once the [`Place`] is dropped.
+    /// (The client's side.)
+    pub fn take(self: &Arc<Self>, now: Instant) -> Option<Place> {
+        let Ok(mut held) = self.sent.lock() else {
+            return None;
+        };
+        held.expire(now, self.period);
+        if held.times.len() + held.in_flight >= self.limit {
+            return None;
+        }
+        held.in_flight += 1;
+        Some(Place(self.clone()))
     }
 }
 
@@ -205,6 +268,34 @@ mod tests {
             assert!(inside <= 40, "{inside} requests within a second");
         }
         assert_eq!(admitted.len(), 200, "40 a second over 5 s");
+    }
+
+    #[test]
+    fn the_client_counts_each_request_from_its_answer() {
+        let w = Arc::new(Window::new(2, Duration::from_millis(200)));
+        let t0 = Instant::now();
+        let a = w.take(t0);
+        let b = w.take(t0);
+        assert!(a.is_some() && b.is_some());
+        assert!(w.take(t0).is_none(), "two in flight fill a window of two");
+        assert_eq!(
+            w.wait_time(t0),
+            IN_FLIGHT_POLL,
+            "all in flight: look again soon"
+        );
+        drop(a);
+        let answered = Instant::now();
+        assert!(
+            w.take(answered).is_none(),
+            "an answer counts for the period after it"
+        );
+        assert!(w.wait_time(answered) > Duration::from_millis(150));
+        let later = answered + Duration::from_millis(200);
+        assert!(
+            w.take(later).is_some(),
+            "a period after the answer, a place again"
+        );
+        drop(b);
     }
 
     #[test]
