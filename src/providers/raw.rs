@@ -408,7 +408,7 @@ impl<'de, T: LenientValue<'de>> Deserialize<'de> for Lenient<T> {
 mod tests {
     use super::*;
 
-    /// A model as the Huawei decoders write theirs.
+    /// A model as the decoders write theirs.
     #[derive(serde::Deserialize, Default)]
     #[serde(default)]
     struct Model<'a> {
@@ -477,7 +477,10 @@ mod tests {
         let map = |o: BodyObject<'_>| -> Result<Image, Refusal> {
             let m: Model = o.typed()?;
             let id = m.id.text().ok_or(Refusal::NoId)?.to_string();
-            let mut img = Image::new(crate::providers::huawei::IMS_ID, "r", id, String::new());
+            let provider = crate::providers::ProviderId::all()
+                .next()
+                .ok_or(Refusal::NoId)?;
+            let mut img = Image::new(provider, "r", id, String::new());
             img.extra = o.into_extra();
             Ok(img)
         };
