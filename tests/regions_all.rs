@@ -227,6 +227,20 @@ fn the_simulator_throttles_over_the_limit_and_imgcat_keeps_to_it() {
         .collect();
     assert!(!failed.is_empty(), "three at once exceed 40 a second");
     assert!(failed[0].contains("RequestLimitExceeded"), "{}", failed[0]);
+
+    // `--no-rate-limit`: imgcat no longer paces itself. Pages 2-45 leave together (64 slots),
+    // more than 40 arrive in one second, the simulator throttles some, and the retries still
+    // list every image.
+    std::thread::sleep(Duration::from_millis(1_100)); // past the window of the runs above
+    let before = sim.handle.stats();
+    let mut fast = vec!["--no-rate-limit", "--concurrency", "64"];
+    fast.extend_from_slice(&args);
+    let out = imgcat(&env, fast);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 4_500);
+    let after = sim.handle.stats().since(&before);
+    assert!(after.throttled > 0, "not paced: {after:?}");
+    assert_eq!(after.get("tencent"), 45 + after.throttled, "{after:?}");
 }
 
 #[test]

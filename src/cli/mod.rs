@@ -94,6 +94,10 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_name = "N", default_value_t = 3,
           value_parser = clap::value_parser!(u32).range(0..=20))]
     pub retries: u32,
+    /// Do not keep to the providers' request-rate limits (for endpoints without them: a
+    /// mirror, a test server, `sim serve --no-rate-limit`); a throttling answer is still retried.
+    #[arg(long, global = true)]
+    pub no_rate_limit: bool,
     /// Never ask the clouds' instance metadata services for temporary keys [env:
     /// IMGCAT_NO_METADATA=1].
     #[arg(long, global = true)]

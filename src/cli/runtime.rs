@@ -99,6 +99,7 @@ pub fn http_client(global: &GlobalArgs, run: &RunEnv) -> Result<HttpClient> {
                 .or(run.profile_concurrency)
                 .unwrap_or(DEFAULT_CONCURRENCY),
         ),
+        rate_limits: !global.no_rate_limit,
         ..HttpOptions::default()
     })
 }
