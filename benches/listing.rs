@@ -11,7 +11,15 @@
 //!
 //! Knobs (environment): `IMGCAT_BENCH_BIN` (the binary to measure; default the one cargo just
 //! built), `IMGCAT_BENCH_IMAGES` (5000), `IMGCAT_BENCH_BIG_IMAGES` (50000, 0 skips that run),
-//! `IMGCAT_BENCH_LATENCY_MS` (40), `IMGCAT_BENCH_RUNS` (9), `IMGCAT_BENCH_VERSION_RUNS` (50).
+//! `IMGCAT_BENCH_LATENCY_MS` (40), `IMGCAT_BENCH_RUNS` (9), `IMGCAT_BENCH_VERSION_RUNS` (50),
+//! `IMGCAT_BENCH_THROUGHPUT_RUNS` (5, 0 skips the throughput runs), `IMGCAT_BENCH_SIM_BIN` (the
+//! binary that serves the simulator; default the measured one - set it to compare two builds of
+//! imgcat against the same simulator).
+//!
+//! The throughput runs list the big catalog with no latency and no rate limits on either side
+//! (`sim serve --no-rate-limit --latency-ms 0`, `imgcat --no-rate-limit`): their wall time is
+//! what decoding, mapping and printing cost, which the rate-limited runs cannot show (their
+//! floor is Tencent's 40 requests a second).
 
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
 use std::net::TcpStream;
@@ -495,7 +503,7 @@ struct Sim {
     started_in: Duration,
 }
 
-fn start_sim(bin: &str, images: usize, latency_ms: u64) -> Sim {
+fn start_sim(bin: &str, images: usize, latency_ms: u64, extra: &[&str]) -> Sim {
     let t = Instant::now();
     let mut child = Command::new(bin)
         .args([
@@ -508,6 +516,7 @@ fn start_sim(bin: &str, images: usize, latency_ms: u64) -> Sim {
             "--latency-ms",
             &latency_ms.to_string(),
         ])
+        .args(extra)
         .env_clear() // demo credentials
         .stdin(Stdio::null())
         .stdout(Stdio::null())
@@ -608,11 +617,13 @@ fn load1() -> Option<f64> {
 fn main() {
     let bin = std::env::var("IMGCAT_BENCH_BIN")
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_imgcat").to_string());
+    let sim_bin = std::env::var("IMGCAT_BENCH_SIM_BIN").unwrap_or_else(|_| bin.clone());
     let n: usize = env_num("IMGCAT_BENCH_IMAGES", 5_000);
     let big: usize = env_num("IMGCAT_BENCH_BIG_IMAGES", 50_000);
     let latency_ms: u64 = env_num("IMGCAT_BENCH_LATENCY_MS", 40);
     let runs: usize = env_num("IMGCAT_BENCH_RUNS", 9usize).max(2);
     let version_runs: usize = env_num("IMGCAT_BENCH_VERSION_RUNS", 50usize).max(1);
+    let throughput_runs: usize = env_num("IMGCAT_BENCH_THROUGHPUT_RUNS", 5usize);
     let concurrency = u64::from(imgcat::cli::runtime::DEFAULT_CONCURRENCY);
     // The whole catalogs: deprecated images included.
     let list = [
@@ -684,7 +695,7 @@ fn main() {
 
     // ---- 5 providers x n images
     eprintln!("[bench] starting the simulator ({n} images per provider) ...");
-    let sim_a = start_sim(&bin, n, latency_ms);
+    let sim_a = start_sim(&sim_bin, n, latency_ms, &[]);
     eprintln!(
         "[bench] simulator at {} (up in {:.0} ms)",
         sim_a.url(),
@@ -709,7 +720,7 @@ fn main() {
     // ---- 5 providers x big images (RSS growth)
     let big_run = (big > 0).then(|| {
         eprintln!("[bench] starting the simulator ({big} images per provider) ...");
-        let sim_b = start_sim(&bin, big, latency_ms);
+        let sim_b = start_sim(&sim_bin, big, latency_ms, &[]);
         eprintln!(
             "[bench] simulator at {} (up in {:.0} ms); imgcat {}",
             sim_b.url(),
@@ -741,6 +752,31 @@ fn main() {
         format_rss = formats;
         r
     });
+
+    // ---- throughput: the big catalog, no latency, no rate limits on either side
+    let mut throughput: Vec<Run> = Vec::new();
+    if big > 0 && throughput_runs > 0 {
+        eprintln!(
+            "[bench] starting the simulator ({big} images per provider, --no-rate-limit --latency-ms 0) ..."
+        );
+        let sim_t = start_sim(&sim_bin, big, 0, &["--no-rate-limit"]);
+        let env_t = child_env(&sim_t.url());
+        let mut args = vec!["--no-rate-limit"];
+        args.extend_from_slice(&list);
+        let warm = run(&bin, &env_t, &args, Some(&sim_t));
+        problems.extend(check_run("throughput warm-up", &warm, big));
+        for i in 0..throughput_runs {
+            eprintln!(
+                "[bench] throughput run {}/{throughput_runs}: imgcat {}",
+                i + 1,
+                args.join(" ")
+            );
+            let r = run(&bin, &env_t, &args, Some(&sim_t));
+            problems.extend(check_run(&format!("throughput run {}", i + 1), &r, big));
+            throughput.push(r);
+        }
+        sim_t.stop();
+    }
 
     // ---- imgcat --version
     eprintln!("[bench] imgcat --version x {version_runs} (+5 warm-up)");
@@ -811,6 +847,18 @@ fn main() {
             r.lines,
             r.stdout_bytes,
             &r.sha256[..16]
+        );
+    }
+    for (i, r) in throughput.iter().enumerate() {
+        println!(
+            "  {:<8} wall {:>7.1} ms  cpu {:>5.0} ms (sim {:>4.0})  peak RSS {:>6.1} MB  exit {}  {} lines  (throughput: --no-rate-limit, 0 ms latency)",
+            format!("tput {}", i + 1),
+            ms(r.wall),
+            ms(r.cpu),
+            ms(r.sim_cpu),
+            mb(r.max_rss),
+            r.code,
+            r.lines,
         );
     }
     let per: Vec<String> = measured[0]
@@ -971,6 +1019,30 @@ fn main() {
                 pass: !collecting || ratio <= MAX_RSS_OVER_JSON,
             });
         }
+    }
+    if !throughput.is_empty() {
+        let k = throughput.len();
+        let t_wall = median(throughput.iter().map(|r| ms(r.wall)).collect());
+        let t_cpu = median(throughput.iter().map(|r| ms(r.cpu)).collect());
+        let t_rss = throughput.iter().map(|r| r.max_rss).max().unwrap_or(0);
+        checks.push(Check {
+            what: format!("throughput wall, 5 x {big}, no limits ({k})"),
+            value: format!("{t_wall:.1} ms"),
+            threshold: String::new(),
+            pass: true,
+        });
+        checks.push(Check {
+            what: format!("throughput imgcat CPU (median of {k})"),
+            value: format!("{t_cpu:.0} ms"),
+            threshold: String::new(),
+            pass: true,
+        });
+        checks.push(Check {
+            what: format!("throughput peak RSS (max of {k})"),
+            value: format!("{:.1} MB", mb(t_rss)),
+            threshold: String::new(),
+            pass: true,
+        });
     }
     checks.push(Check {
         what: format!("imgcat --version (median of {})", version.len()),
