@@ -87,9 +87,9 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
 }
 
 /// Caps glibc's malloc arenas at two. By default each thread that allocates may get an arena of
-/// its own (up to 8 per core): pages decoded and encoded on the blocking pool and on rayon's
-/// threads then leave freed memory scattered over many arenas, and peak RSS grows with it
-/// (measured, 5 x 50,000 images: 91 MB with the default, 70 MB with two; same speed).
+/// its own (up to 8 per core): pages encoded on the blocking pool's threads then leave freed
+/// memory scattered over many arenas, and peak RSS grows with it (measured, 5 x 50,000 images:
+/// 84 MB with the default, 66-71 MB with two; same speed: docs/BENCHMARK.md).
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets a tunable of glibc's allocator; called before any other thread

@@ -257,18 +257,9 @@ impl Image {
         st.serialize_field("deprecated", deprecated)
     }
 
-    /// Appends the image as one compact JSON object: the same text `serde_json` writes for it,
-    /// with `extra` copied as it is rather than re-read (the fast path of the json and ndjson
-    /// output).
+    /// Appends the image as one compact JSON object (the json and ndjson output).
     pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        serde_json::to_writer(&mut *out, &Head(self))?;
-        if out.last() == Some(&b'}') {
-            out.pop();
-        }
-        out.extend_from_slice(b",\"extra\":");
-        out.extend_from_slice(self.extra.as_bytes());
-        out.push(b'}');
-        Ok(())
+        serde_json::to_writer(&mut *out, self)
     }
 }
 
@@ -277,17 +268,6 @@ impl Serialize for Image {
         let mut st = s.serialize_struct("Image", SERIALIZED_FIELDS)?;
         self.serialize_head(&mut st)?;
         st.serialize_field("extra", &self.extra)?;
-        st.end()
-    }
-}
-
-/// An image without its `extra`.
-struct Head<'a>(&'a Image);
-
-impl Serialize for Head<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Image", SERIALIZED_FIELDS - 1)?;
-        self.0.serialize_head(&mut st)?;
         st.end()
     }
 }

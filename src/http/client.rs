@@ -15,17 +15,6 @@ use super::rate::{self, Budgets, RateLimit};
 use super::redact;
 use crate::error::{Error, Result, Target};
 
-tokio::task_local! {
-    /// Set while a request belongs to a bulk of parallel pages (see [`bulk`]).
-    static BULK: bool;
-}
-
-/// Runs `fut` with its requests marked as bulk: parallel pages that may wait so that requests
-/// on a sequential chain (first pages, marker pages, IAM) go first.
-pub async fn bulk<F: std::future::Future>(fut: F) -> F::Output {
-    BULK.scope(true, fut).await
-}
-
 /// Knobs of the HTTP layer.
 #[derive(Debug, Clone)]
 pub struct HttpOptions {
@@ -92,11 +81,6 @@ impl Answer {
 pub struct HttpClient {
     inner: reqwest::Client,
     limit: Arc<Semaphore>,
-    /// Bulk requests also take one of these: fewer than `limit` has ([`bulk_share`]), so that
-    /// some slots stay free for requests on a sequential chain.
-    bulk_limit: Arc<Semaphore>,
-    /// Bulk answers being decoded at once ([`bulk_decoders`]).
-    bulk_decoding: Arc<Semaphore>,
     options: Arc<HttpOptions>,
     requests: Arc<AtomicU64>,
     /// The rate limit of the API this clone talks to ([`HttpClient::rate_limited`]).
@@ -126,8 +110,6 @@ impl HttpClient {
         Ok(HttpClient {
             inner,
             limit: Arc::new(Semaphore::new(options.concurrency.max(1))),
-            bulk_limit: Arc::new(Semaphore::new(bulk_share(options.concurrency))),
-            bulk_decoding: Arc::new(Semaphore::new(bulk_decoders())),
             options: Arc::new(options),
             requests: Arc::new(AtomicU64::new(0)),
             rate: None,
@@ -160,33 +142,14 @@ impl HttpClient {
         self.requests.load(Ordering::Relaxed)
     }
 
-    /// Runs `decode` on `answer`, on the blocking pool when the answer is large; a bulk answer
-    /// waits for one of the [`bulk_decoders`] first.
-    async fn decode_answer<T, D>(&self, target: &Target, answer: Answer, decode: D) -> Result<T>
-    where
-        D: FnOnce(&Target, Answer) -> Result<T> + Send + 'static,
-        T: Send + 'static,
-    {
-        if answer.body.len() < DECODE_ON_POOL_FROM {
-            return decode(target, answer);
-        }
-        let _permit = if BULK.try_with(|b| *b).unwrap_or(false) {
-            Some(self.bulk_decoding.acquire().await.map_err(closed)?)
-        } else {
-            None
-        };
-        let owned = target.clone();
-        tokio::task::spawn_blocking(move || decode(&owned, answer))
-            .await
-            .map_err(|e| Error::internal(target, format!("decoding an answer failed: {e}")))?
-    }
-
     /// Sends the request `build` makes and decodes the answer with `decode`.
     ///
     /// `build` is called for every attempt, so each attempt is signed afresh. A transient
     /// failure (see [`Error::is_transient`]) of the exchange or of `decode` is retried with
-    /// exponential backoff and full jitter, honouring `Retry-After`. An answer of
-    /// [`DECODE_ON_POOL_FROM`] bytes or more is decoded on the blocking pool.
+    /// exponential backoff and full jitter, honouring `Retry-After`. The answer is decoded in
+    /// the calling task: handing large answers to the blocking pool, and holding back slots and
+    /// decoders for requests on sequential chains, bought nothing measurable (docs/BENCHMARK.md,
+    /// "Performance devices").
     pub async fn call<T, D>(
         &self,
         target: &Target,
@@ -194,14 +157,13 @@ impl HttpClient {
         decode: D,
     ) -> Result<T>
     where
-        D: Fn(&Target, Answer) -> Result<T> + Clone + Send + 'static,
-        T: Send + 'static,
+        D: Fn(&Target, Answer) -> Result<T>,
     {
         let mut attempt = 0u32;
         loop {
             let request = build()?;
             let outcome = match self.exchange(target, request).await {
-                Ok(answer) => self.decode_answer(target, answer, decode.clone()).await,
+                Ok(answer) => decode(target, answer),
                 Err(e) => Err(e),
             };
             match outcome {
@@ -240,17 +202,13 @@ impl HttpClient {
         }
     }
 
-    /// A request slot (and a bulk slot for bulk requests), taken when the API's rate budget
+    /// A request slot, taken when the API's rate budget
     /// has room: the wait for the budget holds no slot, so other APIs' requests go meanwhile,
     /// and the request is counted in the budget only once it holds its slot and leaves.
     async fn slot(
         &self,
         target: &Target,
-    ) -> Result<(
-        Option<tokio::sync::SemaphorePermit<'_>>,
-        tokio::sync::SemaphorePermit<'_>,
-        Option<rate::Place>,
-    )> {
+    ) -> Result<(tokio::sync::SemaphorePermit<'_>, Option<rate::Place>)> {
         let window = self.rate.map(|r| self.budgets.window(&r, &target.region));
         loop {
             if let Some(w) = &window {
@@ -264,17 +222,12 @@ impl HttpClient {
                     continue;
                 }
             }
-            let bulk = if BULK.try_with(|b| *b).unwrap_or(false) {
-                Some(self.bulk_limit.acquire().await.map_err(closed)?)
-            } else {
-                None
-            };
             let permit = self.limit.acquire().await.map_err(closed)?;
             match &window {
-                None => return Ok((bulk, permit, None)),
+                None => return Ok((permit, None)),
                 Some(w) => {
                     if let Some(place) = w.take(Instant::now()) {
-                        return Ok((bulk, permit, Some(place)));
+                        return Ok((permit, Some(place)));
                     }
                 }
             }
@@ -294,7 +247,7 @@ impl HttpClient {
                 );
             }
         }
-        let (_bulk, _permit, place) = self.slot(target).await?;
+        let (_permit, place) = self.slot(target).await?;
         self.requests.fetch_add(1, Ordering::Relaxed);
         let started = Instant::now();
         let result = tokio::time::timeout(self.options.timeout, async {
@@ -440,29 +393,6 @@ async fn read_capped(response: &mut reqwest::Response) -> Result<Bytes, BodyErro
 /// The shortest wait before retrying a request the API refused for its rate limit: the APIs
 /// count requests per second ([`super::rate`]), plus the client's margin.
 const THROTTLED_MIN_DELAY: Duration = rate::CLIENT_WINDOW;
-
-/// Answers at least this large are decoded on the blocking pool, not on the runtime's worker
-/// threads: a burst of parallel pages landing together would otherwise keep both workers busy
-/// decoding while the answer a sequential chain waits for sits unread. Below it, the hop to
-/// another thread costs more than the decoding.
-pub const DECODE_ON_POOL_FROM: usize = 16 << 10;
-
-/// Bulk answers decoded at the same time: one fewer than the cores (at least one). Thirty pages
-/// landing together would otherwise be thirty threads sharing two cores with the one answer a
-/// sequential chain waits for; this way a core is always left for it, and bulk pages, which
-/// have until the chain ends, still use the rest.
-fn bulk_decoders() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get().saturating_sub(1))
-        .max(1)
-}
-
-/// Request slots bulk pages may take of `concurrency`: all but an eighth, kept for the requests
-/// of sequential chains (IAM, first pages, marker pages: one at a time per target), so that a
-/// flood of parallel pages never delays the longest chain, while it still gets nearly every slot.
-fn bulk_share(concurrency: usize) -> usize {
-    (concurrency - concurrency / 8).max(1)
-}
 
 /// A semaphore of the client's was closed (never happens: they are never closed).
 fn closed(_: tokio::sync::AcquireError) -> Error {

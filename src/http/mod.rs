@@ -7,5 +7,5 @@ pub mod proxy;
 pub mod rate;
 pub mod redact;
 
-pub use client::{Answer, HttpClient, HttpOptions, bulk};
+pub use client::{Answer, HttpClient, HttpOptions};
 pub use rate::{RateLimit, RateScope};

@@ -204,11 +204,10 @@ where
                 .map(move |i| {
                     let fetch = fetch.clone();
                     let target = page_target.clone();
-                    // Pages after the first are bulk: a sequential chain elsewhere goes first.
-                    super::bulk(async move {
+                    async move {
                         let page = fetch(i).await?;
                         checked(&target, &fetch, i, page_size, total, page).await
-                    })
+                    }
                 })
                 .buffered(in_flight);
             let mut seen = Seen::default();

@@ -81,41 +81,16 @@ pub trait Encoder: Send + Sync {
     fn encode(&self, images: &[Image], buf: &mut Vec<u8>) -> io::Result<()>;
 }
 
-/// Batches of at least this many images are encoded in parallel ([`encode_batch`]).
-pub const PARALLEL_ENCODE_FROM: usize = 256;
-
-/// Appends `images` to `buf`, each written by `one`, with `sep` between two images. A large
-/// batch is encoded in chunks on every core (rayon) and the chunks joined in order: the last
-/// page of the longest chain is encoded after its round trip, when its time is wall time.
+/// Appends `images` to `buf`, each written by `one`, with `sep` between two images.
 pub fn encode_batch<F>(images: &[Image], buf: &mut Vec<u8>, sep: &[u8], one: F) -> io::Result<()>
 where
-    F: Fn(&Image, &mut Vec<u8>) -> io::Result<()> + Sync,
+    F: Fn(&Image, &mut Vec<u8>) -> io::Result<()>,
 {
-    let chunk = |images: &[Image], out: &mut Vec<u8>| -> io::Result<()> {
-        for (i, image) in images.iter().enumerate() {
-            if i > 0 {
-                out.extend_from_slice(sep);
-            }
-            one(image, out)?;
-        }
-        Ok(())
-    };
-    if images.len() < PARALLEL_ENCODE_FROM {
-        return chunk(images, buf);
-    }
-    use rayon::prelude::*;
-    let parts = images
-        .par_chunks(PARALLEL_ENCODE_FROM / 2)
-        .map(|c| {
-            let mut out = Vec::with_capacity(c.len() * 1024);
-            chunk(c, &mut out).map(|()| out)
-        })
-        .collect::<io::Result<Vec<Vec<u8>>>>()?;
-    for (i, part) in parts.iter().enumerate() {
+    for (i, image) in images.iter().enumerate() {
         if i > 0 {
             buf.extend_from_slice(sep);
         }
-        buf.extend_from_slice(part);
+        one(image, buf)?;
     }
     Ok(())
 }

@@ -10,15 +10,11 @@ use std::fmt;
 use std::ops::Range;
 
 use bytes::Bytes;
-use rayon::prelude::*;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::error::{Error, Target};
 use crate::model::{Extra, Image};
-
-/// Pages with at least this many objects are mapped in parallel ([`map_objects`]).
-pub const PARALLEL_FROM: usize = 256;
 
 /// One JSON object of an answer, borrowed from the body it is read from (a page deserializes
 /// into `Vec<RawObject>` without copying). Deserializing checks that it is an object, so a page
@@ -112,7 +108,7 @@ impl Located {
     /// Maps the objects to images ([`map_objects`]).
     pub fn map<F, M>(&self, f: F) -> Result<Vec<Image>, NoId>
     where
-        F: Fn(BodyObject<'_>) -> M + Sync + Send,
+        F: Fn(BodyObject<'_>) -> M,
         M: Mapped,
     {
         let texts: Vec<&str> = self
@@ -148,7 +144,7 @@ impl From<serde_json::Error> for Refusal {
 
 /// What a mapper gives for one object: an image, or why the answer is malformed. A mapper
 /// returns `Option<Image>` (`None`: no usable id) or `Result<Image, Refusal>`.
-pub trait Mapped: Send {
+pub trait Mapped {
     /// The image, or why there is none.
     fn into_image(self) -> Result<Image, Refusal>;
 }
@@ -190,16 +186,14 @@ impl NoId {
 }
 
 /// Maps a page's objects (read from `body`) to images, in the page's order; an object `f`
-/// refuses (no usable id, or not readable as its model) fails the page. A large page is mapped
-/// on every core (rayon): the last page of a marker chain is decoded after its round trip, when
-/// nothing else is left to overlap with, so its decoding time is wall time.
+/// refuses (no usable id, or not readable as its model) fails the page.
 pub fn map_objects<F, M>(
     body: &Bytes,
     objects: Vec<RawObject<'_>>,
     f: F,
 ) -> Result<Vec<Image>, NoId>
 where
-    F: Fn(BodyObject<'_>) -> M + Sync + Send,
+    F: Fn(BodyObject<'_>) -> M,
     M: Mapped,
 {
     let texts: Vec<&str> = objects.into_iter().map(|o| o.0).collect();
@@ -208,19 +202,11 @@ where
 
 fn map_texts<F, M>(body: &Bytes, texts: &[&str], f: F) -> Result<Vec<Image>, NoId>
 where
-    F: Fn(BodyObject<'_>) -> M + Sync + Send,
+    F: Fn(BodyObject<'_>) -> M,
     M: Mapped,
 {
     let one = |text: &&str| f(BodyObject { text, body }).into_image();
-    let mapped: Vec<Result<Image, Refusal>> = if texts.len() < PARALLEL_FROM {
-        texts.iter().map(one).collect()
-    } else {
-        texts
-            .par_iter()
-            .with_min_len(PARALLEL_FROM / 2)
-            .map(one)
-            .collect()
-    };
+    let mapped: Vec<Result<Image, Refusal>> = texts.iter().map(one).collect();
     // The first refused object, in the page's order, names the error.
     mapped
         .into_iter()
