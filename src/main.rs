@@ -89,7 +89,8 @@ fn run(cli: Cli) -> anyhow::Result<i32> {
 /// Caps glibc's malloc arenas at two. By default each thread that allocates may get an arena of
 /// its own (up to 8 per core): pages encoded on the blocking pool's threads then leave freed
 /// memory scattered over many arenas, and peak RSS grows with it (measured, 5 x 50,000 images:
-/// 84 MB with the default, 66-71 MB with two; same speed: docs/BENCHMARK.md).
+/// 74 MB with the default, 67 MB with two, 96 vs 78 MB with no rate limits; same speed:
+/// docs/BENCHMARK.md).
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: mallopt only sets a tunable of glibc's allocator; called before any other thread
