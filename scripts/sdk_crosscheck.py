@@ -375,7 +375,9 @@ class scoped_env:
 
 
 def run_imgcat(imgcat, provider, region, endpoint):
-    cmd = [imgcat, "list", "--provider", provider, "--region", region, "--output", "json"]
+    # --include-deprecated: the SDKs list every image; imgcat leaves deprecated ones out by default.
+    cmd = [imgcat, "list", "--provider", provider, "--region", region, "--include-deprecated",
+           "--output", "json"]
     if endpoint:
         cmd += ["--endpoint", endpoint]
     t0 = time.monotonic()
