@@ -213,9 +213,9 @@ impl Image {
 /// [`Field`](crate::output::Field)'s, then `extra`.
 const SERIALIZED_FIELDS: usize = 18;
 
-impl Image {
-    /// Serializes every field but `extra`, in declaration order.
-    fn serialize_head<S: SerializeStruct>(&self, st: &mut S) -> Result<(), S::Error> {
+impl Serialize for Image {
+    /// Every field in declaration order, `extra` last (as raw JSON, copied as it came).
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         // Destructured without `..`: a field added to `Image` does not compile until it is
         // written here too.
         let Image {
@@ -236,8 +236,9 @@ impl Image {
             created_at,
             description,
             deprecated,
-            extra: _,
+            extra,
         } = self;
+        let mut st = s.serialize_struct("Image", SERIALIZED_FIELDS)?;
         st.serialize_field("provider", provider)?;
         st.serialize_field("region", region)?;
         st.serialize_field("id", id)?;
@@ -254,27 +255,15 @@ impl Image {
         st.serialize_field("disk_format", disk_format)?;
         st.serialize_field("created_at", created_at)?;
         st.serialize_field("description", description)?;
-        st.serialize_field("deprecated", deprecated)
-    }
-
-    /// Appends the image as one compact JSON object (the json and ndjson output).
-    pub fn write_json(&self, out: &mut Vec<u8>) -> serde_json::Result<()> {
-        serde_json::to_writer(&mut *out, self)
-    }
-}
-
-impl Serialize for Image {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Image", SERIALIZED_FIELDS)?;
-        self.serialize_head(&mut st)?;
-        st.serialize_field("extra", &self.extra)?;
+        st.serialize_field("deprecated", deprecated)?;
+        st.serialize_field("extra", extra)?;
         st.end()
     }
 }
 
 /// The provider's own object for one image, as the API sent it: compact JSON text, held as a
 /// slice of the answer it came in (no copy, no parsed map), so a listing neither builds nor
-/// re-escapes thousands of maps. JSON output copies it as it is ([`Image::write_json`]);
+/// re-escapes thousands of maps. JSON output copies it as it is (its `Serialize`);
 /// [`Extra::to_map`] parses it for what needs members (the `show` table, YAML).
 #[derive(Clone)]
 pub struct Extra(Bytes);

@@ -137,14 +137,9 @@ async fn live(
     }
     // The live listing as a listing file, read like any other.
     let mut file = BufWriter::new(tempfile::tempfile().map_err(spool_error)?);
-    let mut line = Vec::with_capacity(4096);
     for image in &images {
-        line.clear();
-        image
-            .write_json(&mut line)
-            .map_err(|e| spool_error(e.into()))?;
-        line.push(b'\n');
-        file.write_all(&line).map_err(spool_error)?;
+        serde_json::to_writer(&mut file, image).map_err(|e| spool_error(e.into()))?;
+        file.write_all(b"\n").map_err(spool_error)?;
     }
     drop(images);
     let file = file.into_inner().map_err(|e| spool_error(e.into_error()))?;

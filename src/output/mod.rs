@@ -154,10 +154,10 @@ pub fn query_sink<'a>(
     Ok(Box::new(QuerySink::new(query, format, out, columns)))
 }
 
-/// Appends `image` as one compact JSON object: whole ([`Image::write_json`]), or only `columns`.
+/// Appends `image` as one compact JSON object: whole, or only `columns`.
 fn write_image_json(image: &Image, columns: Option<&[Field]>, out: &mut Vec<u8>) -> io::Result<()> {
     match columns {
-        None => image.write_json(out)?,
+        None => serde_json::to_writer(&mut *out, image)?,
         Some(fields) => serde_json::to_writer(&mut *out, &fields::Projection::new(image, fields))?,
     }
     Ok(())

@@ -512,19 +512,7 @@ fn extra_is_written_as_the_provider_sent_it_and_compacted() {
 }
 
 #[test]
-fn the_fast_json_writer_writes_what_serde_json_writes() {
-    for image in images() {
-        let mut fast = Vec::new();
-        image.write_json(&mut fast).unwrap();
-        assert_eq!(
-            String::from_utf8(fast).unwrap(),
-            serde_json::to_string(&image).unwrap()
-        );
-    }
-}
-
-#[test]
-fn a_large_batch_encodes_in_parallel_to_the_same_bytes_in_order() {
+fn a_large_batch_encodes_to_the_same_bytes_in_order() {
     let base = images();
     let many: Vec<Image> = (0..700)
         .map(|i| {

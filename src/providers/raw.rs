@@ -111,12 +111,11 @@ impl Located {
         F: Fn(BodyObject<'_>) -> M,
         M: Mapped,
     {
-        let texts: Vec<&str> = self
+        let texts = self
             .ranges
             .iter()
-            .filter_map(|r| std::str::from_utf8(self.body.get(r.clone())?).ok())
-            .collect();
-        map_texts(&self.body, &texts, f)
+            .filter_map(|r| std::str::from_utf8(self.body.get(r.clone())?).ok());
+        map_texts(&self.body, texts, f)
     }
 }
 
@@ -196,22 +195,26 @@ where
     F: Fn(BodyObject<'_>) -> M,
     M: Mapped,
 {
-    let texts: Vec<&str> = objects.into_iter().map(|o| o.0).collect();
-    map_texts(body, &texts, f)
+    map_texts(body, objects.into_iter().map(|o| o.0), f)
 }
 
-fn map_texts<F, M>(body: &Bytes, texts: &[&str], f: F) -> Result<Vec<Image>, NoId>
+/// Maps `texts` in order, stopping at the first refused object, which names the error.
+fn map_texts<'b, F, M>(
+    body: &'b Bytes,
+    texts: impl Iterator<Item = &'b str>,
+    f: F,
+) -> Result<Vec<Image>, NoId>
 where
     F: Fn(BodyObject<'_>) -> M,
     M: Mapped,
 {
-    let one = |text: &&str| f(BodyObject { text, body }).into_image();
-    let mapped: Vec<Result<Image, Refusal>> = texts.iter().map(one).collect();
-    // The first refused object, in the page's order, names the error.
-    mapped
-        .into_iter()
+    texts
         .enumerate()
-        .map(|(i, m)| m.map_err(|why| NoId(i, why)))
+        .map(|(i, text)| {
+            f(BodyObject { text, body })
+                .into_image()
+                .map_err(|why| NoId(i, why))
+        })
         .collect()
 }
 
